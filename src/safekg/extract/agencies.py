@@ -1,0 +1,615 @@
+"""Organisations: known bodies from the gazetteer and names shaped like organisations.
+
+Two finders run over each sentence: the gazetteer (real bodies with their
+acronyms and other names) and a name-shape finder (capitalised words ending in
+a head such as "Unit", "Police" or "Sheriff's Office", with an acronym in
+brackets after it). Mentions of one body are merged into one agency, under the
+gazetteer's name where the body is known.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from safekg.extract import rules
+from safekg.extract.text import Sentence
+
+
+def norm(name: str) -> str:
+    """A comparison key: lower case, no punctuation, '&' as 'and', no leading 'the'."""
+    s = name.lower().replace("&", " and ").replace("\u2019", "'")
+    s = s.replace(".", "").replace("'", "")
+    s = re.sub(r"[^\w ]+", " ", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return re.sub(r"^the ", "", s)
+
+
+@dataclass(frozen=True)
+class KnownBody:
+    name: str
+    acronym: str | None
+    aliases: tuple[str, ...]
+    kind: str
+    country: str | None
+    parent: str | None
+
+
+@dataclass
+class AgencyInfo:
+    """What one article says about one organisation."""
+
+    name: str
+    acronym: str | None = None
+    aliases: set[str] = field(default_factory=set)
+    parent: str | None = None
+    kind: str = "organisation"
+    country: str | None = None
+    known: bool = False
+    first: int = 0  # offset of the first mention
+    mentions: int = 0
+    sentence: Sentence | None = None  # where it is first named
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    key: str  # norm() of the agency's canonical name
+
+
+@dataclass
+class AgencyIndex:
+    agencies: dict[str, AgencyInfo]
+    mentions: list[Mention]
+    main: str | None
+    country: str | None
+
+    def in_span(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if start <= m.start and m.end <= end]
+
+
+@dataclass(frozen=True)
+class _Shapes:
+    heads: tuple[str, ...]
+    lower_heads: tuple[str, ...]
+    joiners: frozenset[str]
+    unit_heads: frozenset[str]
+    not_first: frozenset[str]
+    strip_first: frozenset[str]
+    generic: frozenset[str]
+    indefinite: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+@cache
+def shapes() -> _Shapes:
+    data: dict[str, Any] = rules.toml("patterns", "agencies.toml")
+    return _Shapes(
+        heads=tuple(sorted(data["heads"], key=len, reverse=True)),
+        lower_heads=tuple(data["lower_heads"]),
+        joiners=frozenset(data["joiners"]),
+        unit_heads=frozenset(data["unit_heads"]),
+        not_first=frozenset(data["not_first"]),
+        strip_first=frozenset(data["strip_first"]),
+        generic=frozenset(w.lower() for w in data["generic"]),
+        indefinite=tuple(data["indefinite"]),
+        references=tuple(sorted(data["references"], key=len, reverse=True)),
+    )
+
+
+@cache
+def gazetteer() -> tuple[
+    tuple[KnownBody, ...], re.Pattern[str], dict[str, KnownBody], dict[str, list[KnownBody]]
+]:
+    """Known bodies, one regex over all their names, names -> body, acronyms -> bodies."""
+    bodies: list[KnownBody] = []
+    by_name: dict[str, KnownBody] = {}
+    by_acronym: dict[str, list[KnownBody]] = {}
+    where = "data/gazetteers/agencies.jsonl"
+    for row in rules.jsonl("gazetteers", "agencies.jsonl"):
+        name = rules.require(row, "name", str, where)
+        body = KnownBody(
+            name=name,
+            acronym=row.get("acronym"),
+            aliases=tuple(row.get("aliases") or ()),
+            kind=str(row.get("kind") or "organisation"),
+            country=row.get("country"),
+            parent=row.get("parent"),
+        )
+        bodies.append(body)
+        for alias in (name, *body.aliases):
+            by_name.setdefault(norm(alias), body)
+        if body.acronym:
+            by_acronym.setdefault(body.acronym, []).append(body)
+    names = {a for b in bodies for a in (b.name, *b.aliases)}
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    return tuple(bodies), pattern, by_name, by_acronym
+
+
+_WORD = r"(?:[A-Z\u00c0-\u00de][\w'\u2019&.\-/]*|\d+(?:st|nd|rd|th)|[a-z]+[A-Z][\w]*)"
+_CONN = r"(?:of|and|the|for|on|to|against|in|&|de|del|la|y|du|des|des|et)"
+_RUN = re.compile(rf"{_WORD}(?:(?:\s+(?:{_CONN}\s+)*|\s*,\s+(?=(?:{_WORD}\s+)*?and\s)){_WORD})*")
+_ACRONYM_AFTER = re.compile(r"^\s*\((?:the\s+)?([A-Z][A-Za-z&.\- ]{1,14}?)\)")
+_TOKEN = re.compile(r"[^\s,]+|,")
+
+
+def _ends_with_head(words: list[str]) -> int:
+    """Length of the head at the end of ``words`` (0 when it does not end with one)."""
+    joined = " ".join(words)
+    for head in shapes().heads:
+        if joined == head or joined.endswith(" " + head):
+            return len(head.split())
+    return 0
+
+
+def _is_generic(words: list[str]) -> bool:
+    return all(re.sub(r"['\u2019]s$", "", w.strip(",")).lower() in shapes().generic for w in words)
+
+
+def _split_run(words: list[str]) -> list[list[str]]:
+    """Cut a run of capitalised words where a connector does not continue a name."""
+    pieces: list[list[str]] = [[]]
+    sh = shapes()
+    for i, word in enumerate(words):
+        lowered = word.lower()
+        if pieces[-1] and lowered in {"of", "for", "on", "to", "against", "in"}:
+            prev = pieces[-1][-1].rstrip(",")
+            prev_two = " ".join(pieces[-1][-2:])
+            if prev not in sh.joiners and prev_two not in sh.joiners:
+                pieces.append([])
+                continue
+        if lowered == "and" and pieces[-1] and i + 1 < len(words):
+            left = [w for w in pieces[-1] if w != ","]
+            rest = words[i + 1 :]
+            nxt = rest[1] if rest[0] == "the" and len(rest) > 1 else rest[0]
+            if (_ends_with_head(left) and len(left) >= 2) or (
+                nxt in {"Ministry", "Department", "Office"} and nxt in left
+            ):
+                pieces.append([])
+                continue
+        if word == "," and pieces[-1]:
+            first = pieces[-1][0]
+            if first not in {"Ministry", "Department", "Minister", "Secretary", "Office"}:
+                pieces.append([])
+                continue
+        pieces[-1].append(word)
+        del i
+    return [p for p in pieces if p]
+
+
+def _trim(words: list[str]) -> list[str]:
+    sh = shapes()
+    while words and (words[0] in sh.strip_first or words[0].lower() in _CONNECTORS):
+        words = words[1:]
+    while words and (words[-1].lower() in _CONNECTORS or words[-1] == ","):
+        words = words[:-1]
+    return words
+
+
+_COMMON_POSSESSORS = {
+    "Children",
+    "Women",
+    "Men",
+    "People",
+    "Victims",
+    "Survivors",
+    "Girls",
+    "Boys",
+    "Parents",
+    "Families",
+}
+_CONNECTORS = {
+    "of",
+    "and",
+    "the",
+    "for",
+    "on",
+    "to",
+    "against",
+    "in",
+    "&",
+    "de",
+    "del",
+    "la",
+    "y",
+    "du",
+    "des",
+    "et",
+}
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    name: str
+    acronym: str | None = None
+    parent: str | None = None  # surface name of a parent named with it
+    known: KnownBody | None = None
+    generic: bool = False
+
+
+def _shape_names(sentence: Sentence) -> list[_Found]:
+    """Names shaped like organisations in one sentence."""
+    text = sentence.text
+    sh = shapes()
+    out: list[_Found] = []
+    for run in _RUN.finditer(text):
+        tokens = [
+            (m.group(0), run.start() + m.start(), run.start() + m.end())
+            for m in _TOKEN.finditer(run.group(0))
+        ]
+        words = [t[0] for t in tokens]
+        offset = 0
+        for piece in _split_run(words):
+            # locate this piece's tokens
+            while offset < len(words) and words[offset] != piece[0]:
+                offset += 1
+            piece_tokens = tokens[offset : offset + len(piece)]
+            offset += len(piece)
+            out.extend(_names_in_piece(text, piece_tokens, sentence.start, sh))
+    return out
+
+
+def _names_in_piece(
+    text: str, tokens: list[tuple[str, int, int]], base: int, sh: _Shapes
+) -> list[_Found]:
+    found: list[_Found] = []
+    # A possessive splits a parent from what it owns: "Lancashire Constabulary's Online ... Team".
+    for i, (word, _s, _e) in enumerate(tokens):
+        if word.endswith(("'s", "\u2019s")) and i + 1 < len(tokens):
+            left = tokens[: i + 1]
+            right = tokens[i + 1 :]
+            left_words = [w for w, _, _ in left]
+            left_words[-1] = re.sub(r"['\u2019]s$", "", left_words[-1])
+            if [w for w, _, _ in right][:1] == ["Office"]:
+                continue  # "Sheriff's Office", "Prosecutor's Office" are one head
+            parent = _name_from(
+                text, [(w, s, e) for (w, (_, s, e)) in zip(left_words, left, strict=True)], base, sh
+            )
+            child = _name_from(text, right, base, sh)
+            if parent is None:
+                if i == 0 and child and left_words[0] not in _COMMON_POSSESSORS:
+                    return [child]  # "Spain's National Police": a place owns the name
+                continue  # "Children's Aid Society": a possessive inside one name
+            if child:
+                found.append(
+                    _Found(
+                        child.start,
+                        child.end,
+                        child.name,
+                        child.acronym,
+                        re.sub(r"['\u2019]s$", "", parent.name),
+                        generic=child.generic,
+                    )
+                )
+            if parent:
+                found.append(
+                    _Found(
+                        parent.start,
+                        parent.end - 2,
+                        parent.name[:-2],
+                        parent.acronym,
+                        generic=parent.generic,
+                    )
+                    if re.search(r"['\u2019]s$", parent.name)
+                    else parent
+                )
+            elif not child:
+                continue
+            return found
+    one = _name_from(text, tokens, base, sh)
+    if one is None:
+        return found
+    # "Sex Crimes Unit of the Toronto Police Service": a unit of a parent.
+    words = [w for w, _, _ in tokens]
+    for i, word in enumerate(words):
+        if word == "of" and 0 < i < len(words) - 1 and (words[i - 1] in sh.unit_heads) and i >= 2:
+            j = i + 1 + (1 if words[i + 1] == "the" else 0)
+            left = _name_from(text, tokens[:i], base, sh)
+            right = _name_from(text, tokens[j:], base, sh)
+            if left and right and not left.generic:
+                return [
+                    *found,
+                    _Found(left.start, left.end, left.name, left.acronym, right.name),
+                    right,
+                ]
+    return [*found, one]
+
+
+def _name_from(
+    text: str, tokens: list[tuple[str, int, int]], base: int, sh: _Shapes
+) -> _Found | None:
+    words = [w for w, _, _ in tokens]
+    trimmed = _trim(list(words))
+    if not trimmed:
+        return None
+    first_index = len(words) - len(trimmed) - 0
+    # find where the trimmed words start in the token list
+    start_i = next(i for i in range(len(words)) if words[i : i + len(trimmed)] == trimmed)
+    toks = tokens[start_i : start_i + len(trimmed)]
+    del first_index
+    if toks[0][0] in sh.not_first:
+        return None
+    head_len = _ends_with_head(trimmed)
+    end_i = len(toks)
+    if not head_len:
+        # a name that starts "Department of", "Office of the" ... may end in any word
+        joined_at = next(
+            (
+                k
+                for k in range(1, len(trimmed) - 1)
+                if trimmed[k] in {"of", "for"} and trimmed[k - 1] in sh.joiners
+            ),
+            None,
+        )
+        if joined_at is not None and (joined_at == 1 or _ends_with_head(trimmed[:joined_at])):
+            head_len = 1
+        else:
+            # the last head inside the piece: "Humberside Police Chief Constable" -> "Humberside Police"
+            for k in range(len(trimmed) - 1, 0, -1):
+                if _ends_with_head(trimmed[:k]) and not _is_generic(trimmed[:k]):
+                    end_i = k
+                    break
+            else:
+                end_i = 0
+            if end_i == 0:
+                return None
+    toks = toks[:end_i]
+    names = [w for w, _, _ in toks]
+    # a lower-case head right after: "Internet Child Exploitation section"
+    start, end = toks[0][1], toks[-1][2]
+    tail = re.match(r"\s+(" + "|".join(shapes().lower_heads) + r")\b", text[end:])
+    generic = _is_generic(names)
+    if len(names) == 1 and not (names[0].isupper() and len(names[0]) > 1) and generic:
+        return None
+    if generic and len(names) < 2:
+        return None
+    while (
+        end > start
+        and text[end - 1] in ".,"
+        and not re.search(r"\b[A-Z]\.[A-Z]?\.?$", text[start:end])
+    ):
+        end -= 1
+    name = text[start:end]
+    if tail and not _ends_with_head(names) and len(names) >= 2 and not names[-1].isupper():
+        end += tail.end()
+        name = text[start:end]
+    acronym = None
+    m = _ACRONYM_AFTER.match(text[end:])
+    if m and _looks_like_acronym(m.group(1), name):
+        acronym = m.group(1).strip()
+    before = text[max(0, start - 30) : start].lower()
+    is_type = names[-1].endswith("Units") or any(
+        re.search(rf"\b{re.escape(w)}\s+(?:[a-z-]+\s+)?$", before) for w in sh.indefinite
+    )
+    if acronym or len(names) >= 3:
+        generic = False
+    return _Found(base + start, base + end, name, acronym, generic=generic or is_type)
+
+
+def _looks_like_acronym(candidate: str, name: str) -> bool:
+    letters = re.sub(r"[^A-Za-z]", "", candidate)
+    if not (2 <= len(letters) <= 10) or sum(c.isupper() for c in letters) < 2:
+        return False
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name)).upper()
+    first = letters[0].upper()
+    return first in initials or letters.upper() in name.upper().replace(" ", "")
+
+
+def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
+    """Every organisation named in the article, its mentions, and its main actor."""
+    bodies, pattern, by_name, by_acronym = gazetteer()
+    agencies: dict[str, AgencyInfo] = {}
+    mentions: list[Mention] = []
+    acronyms: dict[str, str] = {}  # acronym defined in this article -> key
+
+    def add(
+        name: str,
+        start: int,
+        end: int,
+        sentence: Sentence,
+        *,
+        known: KnownBody | None = None,
+        acronym: str | None = None,
+        parent: str | None = None,
+    ) -> str:
+        body = known or by_name.get(norm(name))
+        short = re.fullmatch(r"(?:\S+\s+)?([A-Z][A-Z&.]+)\s+(\w+(?: Force)?)", name)
+        if body is None and short and short.group(1) in acronyms:
+            owner = agencies[acronyms[short.group(1)]]
+            if owner.name.lower().endswith(short.group(2).lower()):
+                owner.aliases.add(name)
+                name = owner.name
+        canonical = body.name if body else name
+        key = norm(canonical)
+        info = agencies.get(key)
+        if info is None:
+            info = agencies[key] = AgencyInfo(name=canonical, first=start, sentence=sentence)
+            if body:
+                info.known = True
+                info.acronym = body.acronym
+                info.aliases.update(body.aliases)
+                info.kind = body.kind
+                info.country = body.country
+                info.parent = body.parent
+        if name != canonical:
+            info.aliases.add(name)
+        if acronym:
+            if info.acronym is None:
+                info.acronym = acronym
+            elif acronym != info.acronym:
+                info.aliases.add(acronym)
+            acronyms[acronym] = key
+        if parent and not info.parent:
+            info.parent = parent
+        info.mentions += 1
+        mentions.append(Mention(start, end, key))
+        return key
+
+    for sentence in sentences:
+        covered: list[tuple[int, int]] = []
+        for m in pattern.finditer(sentence.text):
+            body = by_name[norm(m.group(0))]
+            start, end = sentence.start + m.start(), sentence.start + m.end()
+            after = _ACRONYM_AFTER.match(sentence.text[m.end() :])
+            acronym = (
+                after.group(1).strip()
+                if after and _looks_like_acronym(after.group(1), body.name)
+                else None
+            )
+            add(m.group(0), start, end, sentence, known=body, acronym=acronym)
+            covered.append((start, end))
+        for found in _shape_names(sentence) + _acronym_in_name(sentence):
+            if found.generic or norm(found.name) in _title_keys():
+                continue
+            if any(s <= found.start < e or found.start <= s < found.end for s, e in covered):
+                # a unit right after a known body: "Lancashire Constabulary Online Child Abuse Team"
+                inside = [(s, e) for s, e in covered if found.start <= s and e < found.end]
+                if not inside:
+                    continue
+                s, e = inside[-1]
+                rest = text[e : found.end].strip()
+                if text[e : found.end][:1] not in {" "} or rest[:1].islower():
+                    continue
+                if norm(rest) in agencies or (rest in acronyms):
+                    add(rest, found.end - len(rest), found.end, sentence)
+                    continue
+                if not rest or not _ends_with_head(rest.split()) or _is_generic(rest.split()):
+                    continue
+                parent_body = by_name[norm(text[s:e])]
+                add(
+                    rest,
+                    found.end - len(rest),
+                    found.end,
+                    sentence,
+                    acronym=found.acronym,
+                    parent=parent_body.name,
+                )
+                continue
+            parent = found.parent
+            if parent and norm(parent) in by_name:
+                parent = by_name[norm(parent)].name
+            add(found.name, found.start, found.end, sentence, acronym=found.acronym, parent=parent)
+            covered.append((found.start, found.end))
+        # Acronyms on their own: defined in this article, or a gazetteer acronym that is not ambiguous.
+        for m in re.finditer(
+            r"(?<![\w.-])([A-Z][A-Z&.]{1,9}[A-Z.]?)(?:'s)?(?![\w-])", sentence.text
+        ):
+            token = m.group(1).rstrip(".")
+            start, end = sentence.start + m.start(1), sentence.start + m.start(1) + len(token)
+            if any(s <= start < e for s, e in covered):
+                continue
+            if token in acronyms:
+                add(agencies[acronyms[token]].name, start, end, sentence)
+            elif len(by_acronym.get(token, [])) == 1:
+                add(by_acronym[token][0].name, start, end, sentence, known=by_acronym[token][0])
+            elif token in by_acronym:
+                named = [b for b in by_acronym[token] if norm(b.name) in agencies]
+                if len(named) == 1:
+                    add(named[0].name, start, end, sentence, known=named[0])
+    _merge_partial_names(agencies, mentions)
+    country = _country(agencies)
+    main = _main_agency(agencies, mentions)
+    return AgencyIndex(agencies, sorted(mentions, key=lambda m: m.start), main, country)
+
+
+def _merge_partial_names(agencies: dict[str, AgencyInfo], mentions: list[Mention]) -> None:
+    """'the Humber Regional Organised Crime Unit' is part of a longer name said before."""
+    keys = sorted(agencies, key=len, reverse=True)
+    for key in keys:
+        if key not in agencies or agencies[key].known:
+            continue
+        for longer in keys:
+            if (
+                longer != key
+                and longer in agencies
+                and longer.endswith(" " + key)
+                and len(key.split()) >= 2
+            ):
+                target = agencies[longer]
+                target.mentions += agencies[key].mentions
+                target.aliases.add(agencies[key].name)
+                if agencies[key].acronym and not target.acronym:
+                    target.acronym = agencies[key].acronym
+                del agencies[key]
+                for i, m in enumerate(mentions):
+                    if m.key == key:
+                        mentions[i] = Mention(m.start, m.end, longer)
+                break
+
+
+def _country(agencies: dict[str, AgencyInfo]) -> str | None:
+    votes: Counter[str] = Counter()
+    for info in agencies.values():
+        if info.country and info.country != "EU":
+            votes[info.country] += info.mentions
+    return votes.most_common(1)[0][0] if votes else None
+
+
+_ACTOR_KINDS = {"unit": 3.0, "collaboration": 2.5, "force": 2.0, "agency": 2.0, "charity": 1.0}
+
+
+def _main_agency(agencies: dict[str, AgencyInfo], mentions: list[Mention]) -> str | None:
+    """The organisation the article is about: named early, often, and doing police work."""
+    if not agencies:
+        return None
+    order = {
+        k: i
+        for i, k in enumerate(dict.fromkeys(m.key for m in sorted(mentions, key=lambda m: m.start)))
+    }
+
+    def score(key: str) -> float:
+        info = agencies[key]
+        kind = info.kind
+        if not info.known:
+            kind = (
+                "unit"
+                if re.search(
+                    r"\b(Unit|Team|Squad|Section|Task ?[Ff]orce|Command|Division)\b", info.name
+                )
+                else "force"
+            )
+        weight = _ACTOR_KINDS.get(kind, 0.2)
+        return weight * (1 + info.mentions) + max(0.0, 3.0 - order.get(key, 9))
+
+    return max(agencies, key=score)
+
+
+def reference_pattern() -> re.Pattern[str]:
+    """Short forms that refer to the article's main organisation ("the unit", "we")."""
+    alternatives = "|".join(re.escape(r) for r in shapes().references)
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+_MID_ACRONYM = re.compile(
+    r"((?:[A-Z][\w'-]*\s+(?:(?:and|of|for|against|the|&)\s+)*)+)\(([A-Z][A-Z&.]{1,9})\)\s+"
+    r"(Unit|Team|Task Force|Taskforce|Squad|Section|Division|Command|Centre|Center|Bureau)\b"
+)
+
+
+def _acronym_in_name(sentence: Sentence) -> list[_Found]:
+    """ "the Internet Crimes Against Children (ICAC) Unit": the acronym inside the name."""
+    out = []
+    for m in _MID_ACRONYM.finditer(sentence.text):
+        words = _trim(m.group(1).split())
+        if not words:
+            continue
+        name = " ".join(words) + " " + m.group(3)
+        start = sentence.start + m.start(1) + m.group(1).index(words[0])
+        out.append(_Found(start, sentence.start + m.end(), name, m.group(2)))
+    return out
+
+
+@cache
+def _title_keys() -> frozenset[str]:
+    keys = set()
+    for row in rules.jsonl("gazetteers", "ranks.jsonl"):
+        keys.add(norm(str(row["rank"])))
+        keys.update(norm(str(f)) for f in row.get("forms", []))
+    return frozenset(keys)

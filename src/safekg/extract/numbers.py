@@ -1,0 +1,222 @@
+"""Numbers as written in prose: "nearly 300", "1.7m", "£20 million", "two women".
+
+``find_numbers`` returns every number mention in a piece of text with its value
+(a ``Decimal``), the qualifier written around it and, for money, the currency
+mark. Vague words ("hundreds", "a handful", "scores of") are not numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+from safekg.extract import rules
+
+
+@dataclass(frozen=True)
+class Number:
+    start: int
+    end: int  # the span of the figure itself, qualifier and currency included
+    value: Decimal
+    qualifier: str = "exact"
+    currency: str | None = None  # ISO 4217, or "$" when only the dollar sign is known
+    percent: bool = False
+    word: bool = False  # written in words ("twenty-five")
+    year_like: bool = False  # four digits that read as a year ("in 2019")
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    words: dict[str, int]
+    scales: dict[str, int]
+    suffixes: dict[str, int]
+    phrases: dict[str, int]
+    qualifiers: list[tuple[str, str]]
+    post_qualifiers: list[tuple[str, str]]
+    currency_prefixes: list[tuple[str, str]]
+    currency_words: list[tuple[str, str]]
+    dollar_by_country: dict[str, str]
+    pattern: re.Pattern[str]
+
+
+def _longest_first(table: dict[str, Any]) -> list[tuple[str, str]]:
+    return sorted(((k, str(v)) for k, v in table.items()), key=lambda kv: -len(kv[0]))
+
+
+@cache
+def lexicon() -> _Lexicon:
+    data = rules.toml("patterns", "numbers.toml")
+    words = {**data["units"], **data["tens"]}
+    scales = dict(data["scales"])
+    suffixes = dict(data["suffix_scales"])
+    phrases = dict(data["phrases"])
+    qualifiers = _longest_first(data["qualifiers"])
+    post = _longest_first(data["post_qualifiers"])
+    cprefix = _longest_first(data["currency_prefixes"])
+    cwords = _longest_first(data["currency_words"])
+    word_alt = "|".join(sorted(list(words) + list(scales), key=len, reverse=True))
+    phrase_alt = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    prefix_alt = "|".join(re.escape(p) for p, _ in cprefix)
+    suffix_alt = "|".join(sorted(suffixes, key=len, reverse=True))
+    scale_alt = "|".join(sorted(scales, key=len, reverse=True))
+    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    word_number = rf"(?:{word_alt})(?:(?:[\s-]+|\s+and\s+)(?:{word_alt}))*"
+    pattern = re.compile(
+        rf"(?P<cur>(?:{prefix_alt})\s?)?"
+        rf"(?:(?P<digits>{digits})(?:(?P<suffix>{suffix_alt})\b|(?:\s?-?\s?(?P<scale>{scale_alt})\b))?"
+        rf"|(?P<phrase>\b(?:{phrase_alt})\b)"
+        rf"|(?P<words>\b{word_number}\b))"
+        rf"(?P<pct>\s?(?:%|per\s?cent\b|percent\b))?",
+        re.IGNORECASE,
+    )
+    return _Lexicon(
+        words={k.lower(): int(v) for k, v in words.items()},
+        scales={k.lower(): int(v) for k, v in scales.items()},
+        suffixes={k.lower(): int(v) for k, v in suffixes.items()},
+        phrases={k.lower(): int(v) for k, v in phrases.items()},
+        qualifiers=qualifiers,
+        post_qualifiers=post,
+        currency_prefixes=cprefix,
+        currency_words=cwords,
+        dollar_by_country={k: str(v) for k, v in data["dollar_by_country"].items()},
+        pattern=pattern,
+    )
+
+
+def words_to_number(text: str) -> int | None:
+    """ "twenty-five" -> 25, "one hundred and twelve" -> 112, "two million" -> 2000000."""
+    lex = lexicon()
+    total = 0
+    current = 0
+    seen = False
+    for token in re.split(r"[\s-]+", text.lower()):
+        if not token or token == "and":
+            continue
+        if token in lex.words:
+            current += lex.words[token]
+            seen = True
+        elif token in lex.scales:
+            scale = lex.scales[token]
+            if not seen:
+                return None  # a bare "hundred" / "thousand" is not a count
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _qualifier_before(text: str, start: int) -> tuple[str, int]:
+    """The qualifier written just before ``start`` and where it begins."""
+    head = text[max(0, start - 40) : start].lower()
+    for phrase, code in lexicon().qualifiers:
+        m = re.search(rf"(?:^|[^\w]){re.escape(phrase)}\s+$", head)
+        if m:
+            return code, start - (len(head) - m.start()) + (1 if m.group(0)[0] != phrase[0] else 0)
+    return "exact", start
+
+
+def _qualifier_after(text: str, end: int) -> tuple[str | None, int]:
+    tail = text[end : end + 12].lower()
+    for phrase, code in lexicon().post_qualifiers:
+        if phrase == "+":
+            if tail.startswith("+"):
+                return code, end + 1
+            continue
+        m = re.match(rf"\s+{re.escape(phrase)}\b", tail)
+        if m:
+            return code, end + m.end()
+    return None, end
+
+
+def _currency_after(text: str, end: int) -> tuple[str | None, int]:
+    tail = text[end : end + 30]
+    for phrase, code in lexicon().currency_words:
+        m = re.match(rf"\s+{re.escape(phrase)}\b", tail, re.IGNORECASE)
+        if m:
+            return code, end + m.end()
+    return None, end
+
+
+def _to_decimal(digits: str) -> Decimal | None:
+    try:
+        return Decimal(digits.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def find_numbers(text: str) -> list[Number]:
+    """Every number mention in ``text``, left to right."""
+    lex = lexicon()
+    out: list[Number] = []
+    for m in lex.pattern.finditer(text):
+        value: Decimal | None
+        is_word = False
+        year_like = False
+        if m.group("digits"):
+            # "1,000" but not "10,11" inside a list; digits glued to letters are codes.
+            before = text[m.start("digits") - 1] if m.start("digits") > 0 else " "
+            after_end = m.end("digits")
+            after = text[after_end] if after_end < len(text) else " "
+            if before.isalpha() or (after.isalpha() and not m.group("suffix")):
+                continue
+            if before in "-/" and m.start("digits") > 1 and text[m.start("digits") - 2].isdigit():
+                continue  # "2006-07", "16/07/2014"
+            value = _to_decimal(m.group("digits"))
+            if value is None:
+                continue
+            if m.group("suffix"):
+                value *= lex.suffixes[m.group("suffix").lower()]
+            elif m.group("scale"):
+                value *= lex.scales[m.group("scale").lower()]
+            else:
+                raw = m.group("digits")
+                year_like = len(raw) == 4 and raw.isdigit() and 1900 <= int(raw) <= 2100
+        elif m.group("phrase"):
+            value = Decimal(lex.phrases[m.group("phrase").lower()])
+            is_word = True
+        else:
+            number = words_to_number(m.group("words"))
+            if number is None:
+                continue
+            value = Decimal(number)
+            is_word = True
+        currency = None
+        if m.group("cur"):
+            mark = m.group("cur").strip()
+            currency = dict(lex.currency_prefixes).get(mark) or dict(
+                (k.lower(), v) for k, v in lex.currency_prefixes
+            ).get(mark.lower())
+        end = m.end()
+        if currency is None and not m.group("pct"):
+            currency, end = _currency_after(text, end)
+        qualifier, start = _qualifier_before(text, m.start())
+        post, end = _qualifier_after(text, end)
+        if qualifier == "exact" and post:
+            qualifier = post
+        if value.as_integer_ratio()[1] == 1:
+            value = Decimal(int(value))
+        out.append(
+            Number(
+                start=start,
+                end=end,
+                value=value,
+                qualifier=qualifier,
+                currency=currency,
+                percent=bool(m.group("pct")),
+                word=is_word,
+                year_like=year_like and currency is None,
+            )
+        )
+    return out
+
+
+def dollar_currency(country: str | None) -> str:
+    """The currency of a bare dollar sign in an article from ``country``."""
+    return lexicon().dollar_by_country.get(country or "", "USD")

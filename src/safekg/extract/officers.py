@@ -1,0 +1,287 @@
+"""Officers and officials: a rank or title next to a person's name.
+
+Only people named with a rank or an official title are officials. A later
+mention by rank and surname ("Det Insp Best") is the same person as the full
+mention ("Detective Inspector Jonathan Best"). Everyone else named in an
+article is a private person and never becomes a fact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from safekg.extract import rules
+from safekg.extract.agencies import AgencyIndex
+from safekg.extract.text import Sentence
+
+_LETTER = r"[^\W\d_]"
+_NAME_WORD = rf"(?:[A-Z]{_LETTER}*(?:['\u2019-][A-Z]?{_LETTER}+)*|[A-Z]\.)"
+_PARTICLE = r"(?:de|da|di|du|van|von|der|den|le|la|del|bin|al)"
+
+
+@dataclass(frozen=True)
+class Title:
+    rank: str  # in full
+    form: str  # as written
+
+
+@dataclass(frozen=True)
+class OfficerMention:
+    name: str
+    rank: str
+    start: int
+    end: int
+    sentence: Sentence
+    agency: str | None  # key of the agency
+    leads: bool
+    full: bool  # first name and surname given
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    forms: dict[str, str]  # written form -> rank in full
+    complement: frozenset[str]  # ranks that take "of ..."
+    title_re: re.Pattern[str]
+    complement_words: frozenset[str]
+    not_names: frozenset[str]
+    lead_re: re.Pattern[str]
+
+
+@cache
+def lexicon() -> _Lexicon:
+    forms: dict[str, str] = {}
+    complement: set[str] = set()
+    for row in rules.jsonl("gazetteers", "ranks.jsonl"):
+        rank = rules.require(row, "rank", str, "data/gazetteers/ranks.jsonl")
+        for form in [rank, *row.get("forms", [])]:
+            forms.setdefault(form, rank)
+            if row.get("kind") == "civilian" and form[:1].isupper():
+                forms.setdefault(form.lower(), rank)
+        if row.get("complement"):
+            complement.add(rank)
+    data = rules.toml("patterns", "officers.toml")
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    leads = "|".join(re.escape(w) for w in data["lead_words"])
+    return _Lexicon(
+        forms=forms,
+        complement=frozenset(complement),
+        title_re=re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"),
+        complement_words=frozenset(data["complement_words"]),
+        not_names=frozenset(data["not_names"]),
+        lead_re=re.compile(rf"\b(?:{leads})\b", re.IGNORECASE),
+    )
+
+
+_NAME_AT_START = re.compile(rf"\s+((?:{_NAME_WORD})(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}})")
+_APPOSITIVE_BEFORE = re.compile(
+    rf"((?:{_NAME_WORD})(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}}),\s+(?:the\s+|a\s+|an\s+|who\s+is\s+(?:the\s+|a\s+)?)?(?:(?:the\s+)?[\w.&-]+(?:\s+[A-Z][\w.&-]*){{0,4}}(?:'s|\u2019s)\s+)?$"
+)
+
+
+def _rank_of(form: str) -> str:
+    lex = lexicon()
+    return lex.forms.get(form) or lex.forms.get(form.lower()) or form
+
+
+def _clean_name(words: list[str]) -> list[str]:
+    lex = lexicon()
+    while words and (words[-1] in lex.not_names or words[-1].endswith(("'s", "\u2019s"))):
+        if words[-1].endswith(("'s", "\u2019s")) and words[-1][:-2] not in lex.not_names:
+            words[-1] = words[-1][:-2]
+            break
+        words = words[:-1]
+    return words
+
+
+def find_officers(
+    text: str, sentences: list[Sentence], agencies: AgencyIndex
+) -> list[OfficerMention]:
+    """Every official named in the article, full names first, later mentions resolved."""
+    lex = lexicon()
+    found: list[OfficerMention] = []
+    for sentence in sentences:
+        s = sentence.text
+        taken: list[tuple[int, int]] = []
+        for m in lex.title_re.finditer(s):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            form = m.group(0)
+            rank = _rank_of(form)
+            title_end = m.end()
+            # A complement: "Director of Threat Leadership", "Minister of Corrections, Policing and Public Safety"
+            comp = None
+            if rank in lex.complement or form[:1].isupper():
+                comp = re.match(
+                    rf"\s+(?:of|for|at|to|in)\s+(?:the\s+)?((?:{_NAME_WORD}|and|&|,)(?:\s*(?:{_NAME_WORD}|and|&|,))*)",
+                    s[title_end:],
+                )
+            after = s[title_end:]
+            name_words: list[str] = []
+            written_rank = form
+            if comp and comp.group(1).split()[0] in {
+                "Office",
+                "Department",
+                "Ministry",
+                "Agency",
+                "Bureau",
+            }:
+                comp = None
+            if comp:
+                words = re.findall(rf"{_NAME_WORD}|and|&|,", comp.group(1))
+                while words and words[-1] in {",", "and", "&"}:
+                    words.pop()
+                split = len(words)
+                while (
+                    split > 0
+                    and words[split - 1] not in lex.complement_words
+                    and words[split - 1] not in {"and", "&", ","}
+                ):
+                    split -= 1
+                complement_words = words[:split]
+                name_words = _clean_name([w for w in words[split:] if w not in {"and", "&", ","}])
+                if complement_words and complement_words[-1] in {"and", "&", ","}:
+                    complement_words = complement_words[:-1]
+                if complement_words:
+                    phrase = re.match(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?", after)
+                    assert phrase is not None
+                    last = complement_words[-1]
+                    comp_end = (
+                        title_end
+                        + comp.start(1)
+                        + comp.group(1).find(
+                            last,
+                            len(" ".join(complement_words[:-1])) - 2
+                            if len(complement_words) > 1
+                            else 0,
+                        )
+                        + len(last)
+                    )
+                    if comp_end > title_end:
+                        written_rank = s[m.start() : comp_end]
+                        after = s[comp_end:]
+                        title_end = comp_end
+            if not name_words:
+                nm = _NAME_AT_START.match(after) or re.match(r",(\s+(?:" + _NAME_WORD + r")(?:\s+" + _NAME_WORD + r"){1,3})(?=,|\s+(?:said|says|told|added|warned|explained|noted)\b)", after)
+                if nm:
+                    if lex.title_re.match(after.lstrip(", ")):
+                        continue  # "spokesperson Brigadier Themba Nkosi": the next title names the person
+                    name_words = _clean_name(nm.group(1).split())
+            if (
+                name_words
+                and name_words[0] not in lex.not_names
+                and not _is_agency_word(name_words, agencies)
+            ):
+                name = " ".join(name_words)
+                name_start = s.find(name_words[0], title_end)
+                name_end = name_start + len(name)
+                agency = _agency_for(sentence, m.start(), name_end, agencies)
+                found.append(
+                    OfficerMention(
+                        name,
+                        _rank_in_full(written_rank),
+                        sentence.start + m.start(),
+                        sentence.start + name_end,
+                        sentence,
+                        agency,
+                        bool(lex.lead_re.search(s)),
+                        len(name_words) >= 2,
+                    )
+                )
+                taken.append((m.start(), name_end))
+                continue
+            # An appositive: "Susie Hargreaves, chief executive of the IWF"
+            before = _APPOSITIVE_BEFORE.search(s[: m.start()])
+            if before:
+                name_words = _clean_name(before.group(1).split())
+                if (
+                    len(name_words) >= 2
+                    and name_words[0] not in lex.not_names
+                    and not _is_agency_word(name_words, agencies)
+                ):
+                    agency = _agency_for(sentence, before.start(1), title_end + 60, agencies)
+                    found.append(
+                        OfficerMention(
+                            " ".join(name_words),
+                            _rank_in_full(written_rank),
+                            sentence.start + before.start(1),
+                            sentence.start + title_end,
+                            sentence,
+                            agency,
+                            bool(lex.lead_re.search(s)),
+                            True,
+                        )
+                    )
+                    taken.append((before.start(1), title_end))
+    return _resolve(found)
+
+
+def _rank_in_full(written: str) -> str:
+    """ "Det Insp" -> "Detective Inspector"; a title with its complement stays as written."""
+    lex = lexicon()
+    if written in lex.forms:
+        return lex.forms[written]
+    head = lex.title_re.match(written)
+    if head and head.group(0) in lex.forms:
+        return lex.forms[head.group(0)] + written[head.end() :]
+    return written
+
+
+def _is_agency_word(words: list[str], agencies: AgencyIndex) -> bool:
+    from safekg.extract.agencies import norm
+
+    from safekg.extract.agencies import shapes
+
+    nouns = shapes().generic | {h.lower() for h in shapes().heads} | _NOT_NAME_NOUNS
+    if any(w.lower() in nouns for w in words):
+        return True
+    joined = norm(" ".join(words))
+    return any(joined == key or joined in key.split(" and ") for key in agencies.agencies) or any(
+        w.isupper() and len(w) > 1 and "." not in w for w in words
+    )
+
+
+_NOT_NAME_NOUNS = {"line", "hotline", "helpline", "confidential", "report", "reports", "strategy", "week", "day"}
+
+
+def _agency_for(sentence: Sentence, start: int, end: int, agencies: AgencyIndex) -> str | None:
+    """The organisation a person speaks for: named next to them, else in the sentence."""
+    lo, hi = sentence.start + start, sentence.start + end
+    near = [m for m in agencies.mentions if sentence.start <= m.start < sentence.end]
+    if not near:
+        return None
+    close = [m for m in near if lo - 60 <= m.start <= hi + 60]
+    pool = close or near
+    return min(pool, key=lambda m: min(abs(m.start - hi), abs(m.end - lo))).key
+
+
+def _resolve(found: list[OfficerMention]) -> list[OfficerMention]:
+    """Merge mentions of one person: "Det Insp Best" is "Detective Inspector Jonathan Best"."""
+    full = [o for o in found if o.full]
+    out: dict[str, OfficerMention] = {}
+    for o in full:
+        key = o.name.split()[-1].lower() + "|" + o.name.split()[0].lower()
+        if key not in out:
+            out[key] = o
+        elif o.agency and not out[key].agency:
+            out[key] = o
+    for o in found:
+        if o.full:
+            continue
+        surname = o.name.split()[-1].lower()
+        match = [k for k in out if k.startswith(surname + "|")]
+        if len(match) == 1:
+            prev = out[match[0]]
+            if o.leads and not prev.leads:
+                out[match[0]] = OfficerMention(
+                    prev.name,
+                    prev.rank,
+                    prev.start,
+                    prev.end,
+                    prev.sentence,
+                    prev.agency,
+                    True,
+                    True,
+                )
+    return list(out.values())

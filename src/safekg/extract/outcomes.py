@@ -1,0 +1,453 @@
+"""Outcome figures: what a number in a sentence counts, for whom and over when.
+
+A figure's measure comes from the noun after it ("312 children", "240
+warrants") and the verbs of its clause ("safeguarded", "were arrested"), by
+the rules in ``data/patterns/measures.toml``. Numbers that are years, ages,
+money, periods or parts of dates are not figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from safekg.extract import rules
+from safekg.extract.agencies import AgencyIndex
+from safekg.extract.numbers import Number, find_numbers
+from safekg.extract.periods import Period, find_periods
+from safekg.extract.text import Sentence
+
+
+@dataclass(frozen=True)
+class Rule:
+    measure: str
+    nouns: frozenset[str]  # "" stands for "no noun"
+    verbs: frozenset[str]
+    not_verbs: frozenset[str]
+    requires: frozenset[str]
+    percent: bool
+    also_verbs: frozenset[str]
+    also_measure: str | None
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    nouns: list[tuple[str, str]]  # (phrase, class), longest first
+    verbs: dict[str, re.Pattern[str]]
+    rules: tuple[Rule, ...]
+
+
+@cache
+def lexicon() -> _Lexicon:
+    data: dict[str, Any] = rules.toml("patterns", "measures.toml")
+    nouns = sorted(
+        ((phrase.lower(), cls) for cls, phrases in data["nouns"].items() for phrase in phrases),
+        key=lambda x: -len(x[0]),
+    )
+    verbs = {
+        cls: re.compile(
+            r"\b(?:"
+            + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+            + r")\b",
+            re.IGNORECASE,
+        )
+        for cls, phrases in data["verbs"].items()
+    }
+    out = []
+    for row in data["rule"]:
+        also = row.get("also_if") or {}
+        out.append(
+            Rule(
+                measure=row["measure"],
+                nouns=frozenset(row.get("nouns", [])),
+                verbs=frozenset(row.get("verbs", [])),
+                not_verbs=frozenset(row.get("not_verbs", [])),
+                requires=frozenset(row.get("requires", [])),
+                percent=bool(row.get("percent", False)),
+                also_verbs=frozenset(also.get("verbs", [])),
+                also_measure=also.get("measure"),
+            )
+        )
+    return _Lexicon(nouns, verbs, tuple(out))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An outcome figure found in a sentence, before it is merged with the others."""
+
+    measure: str
+    value: Decimal
+    qualifier: str
+    start: int  # span of the figure in the article
+    end: int
+    sentence: Sentence
+    agency: str | None
+    period_start: date | None
+    period_end: date | None
+    confidence: float
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[;:]|\s-\s|\(|\)|,\s+(?:while|whilst|but|and\s+(?=[a-z]+\s+(?:have|has|were|was)))\b"
+)
+_GENDER_PAIRS = {
+    frozenset({"men", "women"}),
+    frozenset({"males", "females"}),
+    frozenset({"boys", "girls"}),
+    frozenset({"adults", "juveniles"}),
+    frozenset({"adults", "teenagers"}),
+    frozenset({"men", "teenagers"}),
+}
+_AGE = re.compile(
+    r"^\s*(?:-|\s)?years?[- ]old|^\s*(?:yrs?|yo)\b|^\s*,\s+(?:of|from)\b", re.IGNORECASE
+)
+_AGE_BEFORE = re.compile(r"\b(?:aged|age|ages|ages of)\s+$", re.IGNORECASE)
+_TIME = re.compile(r"^[:.]\d\d")
+
+
+_FUNCTION_WORDS = {
+    "and", "or", "who", "which", "that", "in", "from", "to", "for", "at", "by", "with", "were",
+    "was", "have", "has", "had", "are", "is", "will", "would", "more", "further", "of", "on",
+    "since", "during", "across", "per", "out", "each", "apiece", "so", "last", "this", "over",
+    "between", "among", "amongst", "into", "through", "after", "before", "while", "when",
+}
+_MODIFIERS = {
+    "new", "suspected", "alleged", "vulnerable", "potential", "other", "separate", "individual",
+    "young", "child", "digital", "electronic", "mobile", "search", "indecent", "sexual", "online",
+    "additional", "different", "people", "youth", "high", "at-risk", "possible", "known",
+    "dangerous", "registered", "convicted", "male", "female", "adult", "local", "criminal",
+    "foreign", "unique", "distinct", "specialist", "professional", "frontline", "front-line",
+    "cyber", "live", "active", "serious", "sex", "paedophile", "pedophile", "abuse", "exploitation",
+}
+
+
+def _noun_after(text: str, end: int) -> tuple[str, str, int] | None:
+    """The noun class of the words right after a figure: (class, phrase, end)."""
+    lex = lexicon()
+    tail = text[end : end + 80].lower()
+    words = list(re.finditer(r"[a-z][a-z'-]*", tail))
+    for i, w in enumerate(words[:5]):
+        if re.search(r"[,.;:]", tail[: w.start()]):
+            return None
+        rest = tail[w.start() :]
+        for phrase, cls in lex.nouns:
+            if rest.startswith(phrase) and (
+                len(rest) == len(phrase) or not rest[len(phrase)].isalpha()
+            ):
+                if cls == "children" and phrase == "child" and i + 1 < len(words):
+                    continue  # "child victims", "child abuse images": the next word decides
+                return cls, phrase, end + w.start() + len(phrase)
+        if w.group(0) in {
+            "and",
+            "or",
+            "who",
+            "which",
+            "that",
+            "in",
+            "from",
+            "to",
+            "for",
+            "at",
+            "by",
+            "with",
+            "were",
+            "was",
+            "have",
+            "has",
+            "had",
+            "are",
+            "is",
+        }:
+            return None
+        if i == 0 and w.group(0) in {"of"}:
+            nxt = words[1].group(0) if len(words) > 1 else ""
+            if nxt in {"those", "them", "these", "whom", "which"}:
+                return "", "of those", end + w.end()
+    return None
+
+
+def _noun_before(text: str, start: int) -> tuple[str, str] | None:
+    """ "the arrests of 28 people", "safeguarding for 21 children": a noun said before."""
+    lex = lexicon()
+    head = text[max(0, start - 40) : start].lower()
+    m = re.search(
+        r"([a-z][a-z' -]*?)\s+(?:of|for|totall?ing|numbering|reached|stood at|rose to|to)\s+(?:a total of\s+|some\s+)?$",
+        head,
+    )
+    if not m:
+        return None
+    phrase = m.group(1).split()[-2:]
+    for candidate in (" ".join(phrase), phrase[-1]):
+        for noun, cls in lex.nouns:
+            if candidate == noun:
+                return cls, noun
+    return None
+
+
+def _verb_classes(text: str) -> set[str]:
+    return {cls for cls, pattern in lexicon().verbs.items() if pattern.search(text)}
+
+
+def _skip(n: Number, text: str, periods: list[Period]) -> bool:
+    if n.currency or n.year_like:
+        return True
+    if any(p.start <= n.start < p.end or n.start <= p.start < n.end for p in periods):
+        return True
+    after = text[n.end : n.end + 16]
+    if (
+        _AGE.match(after)
+        or _AGE_BEFORE.search(text[max(0, n.start - 12) : n.start])
+        or _TIME.match(after)
+    ):
+        return True
+    raw = text[n.start : n.end]
+    if re.fullmatch(r"0\d+|\d{5,}", raw.strip()):  # phone numbers, codes
+        return True
+    if n.word and raw.strip().lower() in {"one", "a"}:
+        return True
+    before = text[max(0, n.start - 3) : n.start]
+    return bool(re.search(r"(?:No\.?|#|Op)\s*$", before))
+
+
+def find_figures(
+    sentences: list[Sentence],
+    published: date | None,
+    agencies: AgencyIndex,
+    country: str | None,
+) -> list[Figure]:
+    """Every outcome figure in the article, with its agency and period."""
+    figures: list[Figure] = []
+    last_period: tuple[date | None, date | None, int] | None = None
+    for index, sentence in enumerate(sentences):
+        text = _mask_asides(sentence.text)
+        periods = find_periods(text, published, country)
+        numbers = [n for n in find_numbers(text) if not _skip(n, text, periods)]
+        numbers = _join_split_totals(text, numbers)
+        found_here: list[tuple[Number, Figure]] = []
+        for i, n in enumerate(numbers):
+            clause_start, clause_end = _clause(text, n.start, n.end)
+            prev_end = max([clause_start] + [m.end for m in numbers[:i] if m.end <= n.start])
+            next_start = min([clause_end] + [m.start for m in numbers[i + 1 :] if m.start >= n.end])
+            noun = _noun_after(text, n.end)
+            noun_end = noun[2] if noun else n.end
+            subset = bool(re.match(r"\s+of\s+(?:the|those|them|these|whom|which|its|their)\b", text[n.end :]))
+            if noun is None:
+                before = _noun_before(text, n.start)
+                noun_cls = before[0] if before else ""
+            else:
+                noun_cls = noun[0]
+            if noun_cls == "other":
+                continue
+            left_text = text[prev_end : n.start]
+            left_text = left_text[left_text.rfind(",") + 1 :]
+            left = " ".join(left_text.split(" ")[-9:])
+            right = text[noun_end : min(next_start, noun_end + 60)].split(",")[0]
+            if next_start < clause_end and " and " in right:
+                right = right[: right.rfind(" and ")]
+            if subset:
+                if noun_cls == "" or noun and noun[1] == "of those":
+                    noun_cls = _antecedent([f for _, f in found_here], text, n.start)
+                right = ""
+            if _hedged(left) or _hedged(right):
+                continue
+            verbs = _verb_classes(left) | _verb_classes(right)
+            whole = _verb_classes(text[clause_start:clause_end])
+            measures = _measures(n, noun_cls, verbs, whole, right)
+            if not measures and found_here and noun_cls in {"", found_here[-1][1].measure} and not verbs:
+                measures = _continuation(text, found_here[-1][0], n, found_here[-1][1])
+            for measure, confidence in measures:
+                agency = _agency(sentence, n.start, agencies)
+                p_start, p_end = _period(periods, n, last_period, index, published)
+                found_here.append(
+                    (n, Figure(measure, n.value, n.qualifier, sentence.start + n.start, sentence.start + n.end,
+                           sentence, agency, p_start, p_end, confidence))
+                )
+        if periods:
+            chosen = [p for p in periods if not p.anaphoric]
+            if chosen:
+                last_period = (chosen[-1].period_start, chosen[-1].period_end, index)
+        figures.extend(f for _, f in found_here)
+    return _merge(figures)
+
+
+def _mask_asides(text: str) -> str:
+    """Blank out asides between paired dashes or in brackets, keeping offsets."""
+    def blank(m: re.Match[str]) -> str:
+        return m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1]
+
+    text = re.sub(r" - [^-]{3,120}? - ", blank, text)
+    return re.sub(r"\([^()]{0,120}\)", blank, text)
+
+
+@cache
+def _hedge_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    data: dict[str, Any] = rules.toml("patterns", "measures.toml")["hedges"]
+
+    def words(items: list[str]) -> re.Pattern[str]:
+        return re.compile(r"(?:\b|(?<=n))(?:" + "|".join(re.escape(w) for w in items) + r")\b", re.IGNORECASE)
+
+    return words(data["modal"] + data["negation"]), words(data["comparison"])
+
+
+def _hedged(window: str) -> bool:
+    return bool(_hedge_patterns()[0].search(window))
+
+
+def _continuation(text: str, prev: Number, n: Number, figure: Figure) -> list[tuple[str, float]]:
+    """ "853 files came in last year, compared with 737 in 2020": the list goes on."""
+    between = text[prev.end : n.start]
+    if _hedge_patterns()[1].search(between) or re.fullmatch(r"[^.;:]{0,40}?(?:,|\band\b)\s*", between):
+        return [(figure.measure, figure.confidence - 0.15)]
+    return []
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    lo, hi = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def _antecedent(found: list[Figure], text: str, start: int) -> str:
+    """ "identifying 18 of those": the class of the figure said before."""
+    if found:
+        measure = found[-1].measure
+        return {
+            "children_safeguarded": "victims",
+            "victims_identified": "victims",
+            "arrests": "people",
+            "charges": "people",
+            "convictions": "people",
+        }.get(measure, "")
+    return ""
+
+
+def _measures(
+    n: Number, noun: str, verbs: set[str], whole: set[str], right: str
+) -> list[tuple[str, float]]:
+    out: list[tuple[str, float]] = []
+    for rule in lexicon().rules:
+        if rule.percent != n.percent:
+            continue
+        if rule.nouns and noun not in rule.nouns:
+            continue
+        pool = verbs if noun == "" else (verbs | whole)
+        if rule.verbs and not (rule.verbs & pool):
+            continue
+        if rule.not_verbs & verbs:
+            continue
+        if rule.requires and not (rule.requires & whole):
+            continue
+        confidence = 0.9 if (noun and rule.verbs) else 0.8 if noun else 0.7
+        out.append((rule.measure, confidence))
+        if rule.also_measure and rule.also_verbs & verbs:
+            out.append((rule.also_measure, confidence - 0.1))
+        break
+    return out
+
+
+def _join_split_totals(text: str, numbers: list[Number]) -> list[Number]:
+    """ "83 men and two women" is one figure of 85."""
+    out: list[Number] = []
+    i = 0
+    while i < len(numbers):
+        n = numbers[i]
+        if i + 1 < len(numbers):
+            m = numbers[i + 1]
+            between = text[n.end : m.start]
+            first = re.match(r"\s+([a-z]+)\s+and\s+$", between)
+            second = re.match(r"\s+([a-z]+)", text[m.end :])
+            if first and second and frozenset({first.group(1), second.group(1)}) in _GENDER_PAIRS:
+                out.append(
+                    Number(
+                        n.start,
+                        m.end,
+                        n.value + m.value,
+                        n.qualifier,
+                        None,
+                        False,
+                        n.word and m.word,
+                    )
+                )
+                i += 2
+                continue
+        out.append(n)
+        i += 1
+    return out
+
+
+_PARTNER = re.compile(
+    r"\b(?:with|alongside|and|including|partners?|assisted by|supported by|help of|helped by|together with|working with|in partnership with|from|to|by)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _agency(sentence: Sentence, at: int, agencies: AgencyIndex) -> str | None:
+    """The body the figure belongs to: the actor named before it in the sentence, else the article's main one."""
+    actors = []
+    for m in agencies.mentions:
+        if sentence.start <= m.start and m.end <= sentence.start + at:
+            info = agencies.agencies.get(m.key)
+            if info is None or info.kind in {"company", "government", "prosecutor"}:
+                continue
+            before = sentence.text[max(0, m.start - sentence.start - 30) : m.start - sentence.start]
+            if _PARTNER.search(before):
+                continue
+            actors.append(m)
+    if actors:
+        return actors[-1].key
+    return agencies.main
+
+
+def _period(
+    periods: list[Period],
+    n: Number,
+    last: tuple[date | None, date | None, int] | None,
+    index: int,
+    published: date | None,
+) -> tuple[date | None, date | None]:
+    own = [p for p in periods if not p.anaphoric]
+    if own:
+        best = min(own, key=lambda p: min(abs(p.start - n.end), abs(n.start - p.end)))
+        return best.period_start, best.period_end
+    if last and (any(p.anaphoric for p in periods) or index - last[2] <= 3):
+        return last[0], last[1]
+    return None, published
+
+
+def _merge(figures: list[Figure]) -> list[Figure]:
+    """One figure said twice ("over 20", later "21") is one outcome: keep the exact one."""
+    out: list[Figure] = []
+    for f in figures:
+        twin = next(
+            (
+                i
+                for i, g in enumerate(out)
+                if g.measure == f.measure
+                and g.agency == f.agency
+                and (g.value == f.value or _close(g, f))
+            ),
+            None,
+        )
+        if twin is None:
+            out.append(f)
+            continue
+        g = out[twin]
+        if g.qualifier != "exact" and f.qualifier == "exact":
+            out[twin] = f
+    return out
+
+
+def _close(a: Figure, b: Figure) -> bool:
+    if a.qualifier == "exact" and b.qualifier == "exact":
+        return False
+    hi = max(a.value, b.value)
+    return hi > 0 and abs(a.value - b.value) / hi <= Decimal("0.15")

@@ -1,0 +1,244 @@
+"""Periods of time as articles write them, worked out from the article's date.
+
+"last year" in an article dated 2019-05-17 is 2018-01-01..2018-12-31; "over the
+past 12 months" ends on the article's date; "a 13-day operation" ends on it too.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+from safekg.extract import rules
+from safekg.extract.numbers import words_to_number
+
+MONTHS = (
+    {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+    | {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+    | {"sept": 9}
+)
+
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_YEAR = r"(?:19|20)\d\d"
+_COUNT = r"(?:\d+|[a-z]+(?:-[a-z]+)?)"
+_UNIT = r"(?:days?|weeks?|fortnight|months?|years?)"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int
+    end: int  # span in the text
+    period_start: date | None
+    period_end: date | None
+    anaphoric: bool = False  # "in those 12 months": the period said before
+
+
+@cache
+def _config() -> dict[str, object]:
+    return rules.toml("patterns", "periods.toml")
+
+
+def _count(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text in {"a", "an", "one"}:
+        return 1
+    return words_to_number(text)
+
+
+def _shift(day: date, unit: str, n: int) -> date:
+    unit = unit.rstrip("s")
+    if unit == "year":
+        return _add_months(day, -12 * n)
+    if unit == "month":
+        return _add_months(day, -n)
+    if unit == "fortnight":
+        return day - timedelta(days=14 * n)
+    if unit == "week":
+        return day - timedelta(days=7 * n)
+    return day - timedelta(days=n)
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _year_for_month(month: int, published: date | None, explicit: str | None) -> int | None:
+    if explicit:
+        return int(explicit)
+    if published is None:
+        return None
+    return published.year if month <= published.month else published.year - 1
+
+
+def financial_year(first_year: int, country: str | None) -> tuple[date, date]:
+    """The financial year that starts in ``first_year`` in ``country``."""
+    starts = _config()["financial_year_start"]
+    assert isinstance(starts, dict)
+    month = int(starts.get(country or "default", starts["default"]))
+    if month == 1:
+        return date(first_year, 1, 1), date(first_year, 12, 31)
+    begin = date(first_year, month, 1)
+    return begin, _add_months(begin, 12) - timedelta(days=1)
+
+
+def _event(name: str, country: str | None) -> date | None:
+    events = _config()["events"]
+    assert isinstance(events, dict)
+    table = events.get(name.lower())
+    if not isinstance(table, dict):
+        return None
+    raw = table.get(country or "default", table.get("default"))
+    return date.fromisoformat(str(raw)) if raw else None
+
+
+def find_periods(text: str, published: date | None, country: str | None = None) -> list[Period]:
+    """Every period expression in ``text`` (a sentence), left to right."""
+    found: list[Period] = []
+    low = text.lower()
+
+    def add(
+        m: re.Match[str], start: date | None, end: date | None, anaphoric: bool = False
+    ) -> None:
+        if any(p.start <= m.start() < p.end or m.start() <= p.start < m.end() for p in found):
+            return
+        found.append(Period(m.start(), m.end(), start, end, anaphoric))
+
+    # Anaphora: "in those 12 months", "during the same period".
+    for m in re.finditer(
+        r"\b(?:those|these|that|the same)\s+(?:\S+\s+)?(?:" + _UNIT + r"|period)\b", low
+    ):
+        add(m, None, None, anaphoric=True)
+    # Financial years: "2022-23", "2022/23 financial year", "FY2023".
+    for m in re.finditer(
+        rf"\b({_YEAR})\s?[-/]\s?(\d\d)(?:\d\d)?\b(?:\s+(?:financial|fiscal)\s+year)?", low
+    ):
+        first = int(m.group(1))
+        if (first + 1) % 100 == int(m.group(2)):
+            s, e = financial_year(first, country)
+            add(m, s, e)
+    for m in re.finditer(rf"\b(?:fy|fiscal year|financial year)\s?({_YEAR})\b", low):
+        s, e = financial_year(int(m.group(1)) - 1, country)
+        add(m, s, e)
+    # Ranges of days: "between 14 and 29 March 2018", "from 14 to 29 March".
+    for m in re.finditer(
+        rf"\b(?:between|from)\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:and|to|-)\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})(?:,?\s+({_YEAR}))?",
+        low,
+    ):
+        month = MONTHS[m.group(3).rstrip(".")]
+        year = _year_for_month(month, published, m.group(4))
+        if year:
+            add(m, date(year, month, int(m.group(1))), date(year, month, int(m.group(2))))
+    # Ranges of months: "between April and September 2020", "from October 2021 to March 2022".
+    for m in re.finditer(
+        rf"\b(?:between|from)\s+({_MONTH})(?:\s+({_YEAR}))?\s+(?:and|to|until|-)\s+({_MONTH})(?:,?\s+({_YEAR}))?",
+        low,
+    ):
+        m1, m2 = MONTHS[m.group(1).rstrip(".")], MONTHS[m.group(3).rstrip(".")]
+        y2 = _year_for_month(m2, published, m.group(4))
+        if y2:
+            y1 = int(m.group(2)) if m.group(2) else (y2 if m1 <= m2 else y2 - 1)
+            add(m, _month_range(y1, m1)[0], _month_range(y2, m2)[1])
+    # "between 2012 and 2021", "from 2019 to 2021"
+    for m in re.finditer(rf"\b(?:between|from)\s+({_YEAR})\s+(?:and|to|-)\s+({_YEAR})\b", low):
+        add(m, date(int(m.group(1)), 1, 1), date(int(m.group(2)), 12, 31))
+    # "since the first lockdown", "since April 2019", "since 2006", "since forming in 2006"
+    for m in re.finditer(
+        rf"\bsince\s+(?:(?:it was |being )?(?:formed|forming|created|launched|set up|its creation|its launch)\s+in\s+)?(?:(the [a-z ]+?lockdown|the start of the pandemic|the pandemic began|lockdown began)|(?:({_MONTH})\s+)?({_YEAR}))",
+        low,
+    ):
+        if published is None:
+            begin = None
+        elif m.group(1):
+            begin = _event(m.group(1), country)
+        elif m.group(2):
+            begin = date(int(m.group(3)), MONTHS[m.group(2).rstrip(".")], 1)
+        else:
+            begin = date(int(m.group(3)), 1, 1)
+        add(m, begin, published)
+    # "over the past 12 months", "in the last six months", "the previous two years", "past year"
+    for m in re.finditer(
+        rf"\b(?:over|in|during|within|for|throughout)?\s*(?:the\s+)?(?:past|last|previous|preceding)\s+(?:({_COUNT})\s+)?({_UNIT})\b",
+        low,
+    ):
+        if (
+            m.group(2) in {"year", "month", "week"}
+            and m.group(1) is None
+            and not re.match(r"\s*(?:over|in|during|within|for|throughout)?\s*the\s", m.group(0))
+        ):
+            continue  # "last year" (calendar), handled below
+        n = _count(m.group(1)) if m.group(1) else 1
+        if n and published:
+            add(m, _shift(published, m.group(2), n), published)
+    # "in the 12 months to March 2021"
+    for m in re.finditer(
+        rf"\bin the\s+({_COUNT})\s+months\s+to\s+({_MONTH})(?:\s+({_YEAR}))?", low
+    ):
+        n = _count(m.group(1))
+        month = MONTHS[m.group(2).rstrip(".")]
+        year = _year_for_month(month, published, m.group(3))
+        if n and year:
+            end = _month_range(year, month)[1]
+            add(m, _add_months(end + timedelta(days=1), -n), end)
+    # "last year", "last month", "last week", "this year"
+    for m in re.finditer(r"\b(last|this|previous)\s+(year|month|week)\b", low):
+        if published is None:
+            add(m, None, None)
+            continue
+        which, unit = m.group(1), m.group(2)
+        if unit == "year":
+            year = published.year - (0 if which == "this" else 1)
+            add(m, date(year, 1, 1), published if which == "this" else date(year, 12, 31))
+        elif unit == "month":
+            if which == "this":
+                add(m, published.replace(day=1), published)
+            else:
+                prev = _add_months(published.replace(day=1), -1)
+                add(m, *_month_range(prev.year, prev.month))
+        else:
+            add(m, published - timedelta(days=7), published)
+    # Operations of a length: "a 13-day operation", "13 days of action", "week-long", "a two-week operation"
+    for m in re.finditer(
+        rf"\b(?:(?:a|an|one)\s+)?(?:({_COUNT})[\s-])?(day|week|month|fortnight)[\s-]?long\b"
+        rf"|\b({_COUNT})[\s-](days?|weeks?|months?)(?:\s+of\s+(?:action|activity|concerted action|intensive activity)|[\s-]+(?:long\s+)?(?:operation|crackdown|blitz|campaign|sting|investigation))"
+        rf"|\bweek\s+of\s+(?:action|activity)\b",
+        low,
+    ):
+        if published is None:
+            add(m, None, None)
+            continue
+        if m.group(2):
+            n, unit = (_count(m.group(1)) if m.group(1) else 1), m.group(2)
+        elif m.group(4):
+            n, unit = _count(m.group(3)), m.group(4)
+        else:
+            n, unit = 1, "week"
+        if n:
+            days = {"day": 1, "week": 7, "fortnight": 14, "month": 30}[unit.rstrip("s")] * n
+            add(m, published - timedelta(days=days - 1), published)
+    # Months: "in October", "in October 2022", "during March"
+    for m in re.finditer(
+        rf"\b(?:in|during|throughout|for|of)\s+({_MONTH})(?:\s+({_YEAR}))?\b", low
+    ):
+        month = MONTHS[m.group(1).rstrip(".")]
+        if m.group(1).rstrip(".") == "may" and not m.group(2):
+            continue  # "in may" is usually the verb
+        year = _year_for_month(month, published, m.group(2))
+        if year:
+            add(m, *_month_range(year, month))
+    # Years: "in 2019", "during 2017", "for 2021", "2019's"
+    for m in re.finditer(rf"\b(?:in|during|throughout|for|of|over)\s+({_YEAR})\b(?![-/]\d)", low):
+        year = int(m.group(1))
+        add(m, date(year, 1, 1), date(year, 12, 31))
+    found.sort(key=lambda p: p.start)
+    return found

@@ -1,0 +1,119 @@
+"""Text preparation: a same-length normalised copy, header masking, sentences.
+
+The normalised text has exactly the length of the original, character for
+character, so every offset found in it is an offset into ``Article.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from safekg.extract import rules
+
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\t": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2212": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u00ad": " ",
+    }
+)
+
+# Header lines that carry the date or page furniture, not prose.
+_HEADER = re.compile(
+    r"^[ \t]*(?:date[ \t]+\d{4}-\d{2}-\d{2}[ \t]*"
+    r"|(?:date published|dated|published|posted(?: on)?|updated|last updated)\b[^\n]*$"
+    r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]+)?\d{1,2}(?:st|nd|rd|th)?[ \t]+"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*,?[ \t]+\d{4}[ \t]*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def normalise(text: str) -> str:
+    """Quotes, dashes and odd spaces as ASCII, keeping every offset."""
+    out = text.translate(_SAME_LENGTH)
+    assert len(out) == len(text)
+    return out
+
+
+def mask_headers(text: str) -> str:
+    """Blank out date lines and similar headers, keeping every offset."""
+    return _HEADER.sub(lambda m: " " * len(m.group(0)), text)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str  # the normalised text of the sentence
+    paragraph: int
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset(rules.lines("patterns", "abbreviations.txt"))
+
+
+_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
+
+
+def _is_abbreviation(chunk: str, at: int) -> bool:
+    """Whether the full stop at ``chunk[at]`` closes an abbreviation or an initial."""
+    if chunk[at] != ".":
+        return False
+    word = re.search(r"[\w/$&]+$", chunk[:at])
+    if word is None:
+        return False
+    token = word.group(0)
+    if token in _abbreviations():
+        return True
+    if len(token) == 1 and token.isupper():  # an initial: "Regina B. Schofield", "U.S."
+        return True
+    # dotted acronyms: "U.S.", "I.C.E."
+    return bool(re.search(r"(?:\b\w\.){1,}\w$", chunk[max(0, at - 8) : at]))
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split normalised text into sentences; a line break always ends one."""
+    out: list[Sentence] = []
+    paragraph = 0
+    for line in re.finditer(r"[^\n]+", text):
+        body = line.group(0)
+        if not body.strip():
+            continue
+        start = 0
+        for end in _END.finditer(body):
+            if _is_abbreviation(body, end.start()):
+                continue
+            _emit(out, text, line.start() + start, line.start() + end.end(), paragraph)
+            start = end.end()
+        _emit(out, text, line.start() + start, line.end(), paragraph)
+        paragraph += 1
+    return out
+
+
+def _emit(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end], paragraph))
