@@ -65,7 +65,7 @@ def lexicon() -> _Lexicon:
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     word_number = rf"(?:{word_alt})(?:(?:[\s-]+|\s+and\s+)(?:{word_alt}))*"
     pattern = re.compile(
-        rf"(?P<cur>(?:{prefix_alt})\s?)?"
+        rf"(?P<cur>(?<![A-Za-z])(?-i:{prefix_alt})\s?)?"
         rf"(?:(?P<digits>{digits})(?:(?P<suffix>{suffix_alt})\b|(?:\s?-?\s?(?P<scale>{scale_alt})\b))?"
         rf"|(?P<phrase>\b(?:{phrase_alt})\b)"
         rf"|(?P<words>\b{word_number}\b))"
@@ -164,7 +164,7 @@ def find_numbers(text: str) -> list[Number]:
             before = text[m.start("digits") - 1] if m.start("digits") > 0 else " "
             after_end = m.end("digits")
             after = text[after_end] if after_end < len(text) else " "
-            if before.isalpha() or (after.isalpha() and not m.group("suffix")):
+            if (before.isalpha() and not m.group("cur")) or (after.isalpha() and not m.group("suffix")):
                 continue
             if before in "-/" and m.start("digits") > 1 and text[m.start("digits") - 2].isdigit():
                 continue  # "2006-07", "16/07/2014"

@@ -105,13 +105,25 @@ _GENDER_PAIRS = {
 _AGE = re.compile(
     r"^\s*(?:-|\s)?years?[- ]old|^\s*(?:yrs?|yo)\b|^\s*,\s+(?:of|from)\b", re.IGNORECASE
 )
-_AGE_BEFORE = re.compile(r"\b(?:aged|age|ages|ages of)\s+$", re.IGNORECASE)
+_AGE_BEFORE = re.compile(
+    r"\b(?:aged|age|ages|ages of)\s+(?:between\s+|from\s+)?(?:\d+\s+(?:and|to|-)\s+)?$", re.IGNORECASE
+)
+_DURATION = re.compile(
+    r"\s*(?:-\s*)?(?:and\s+a\s+half\s+)?(?:days?|weeks?|months?|hours?|minutes?|decades?)\b"
+    r"|\s+and\s+a\s+half\s+years?\b",
+    re.IGNORECASE,
+)
+_ASIDE = re.compile(
+    r"^\s*,\s+(?:among|including|most|all|many|some|several|both|who|which|aged|many of|one of|"
+    r"two of|none of|each|the\s+(?:youngest|oldest))\b.{0,160}?,"
+    r"(?=\s+(?:were|was|have|has|had|are|is|will|would|each|all)\b)"
+)
 _TIME = re.compile(r"^[:.]\d\d")
 
 
 _FUNCTION_WORDS = {
     "and", "or", "who", "which", "that", "in", "from", "to", "for", "at", "by", "with", "were",
-    "was", "have", "has", "had", "are", "is", "will", "would", "more", "further", "of", "on",
+    "was", "have", "has", "had", "are", "is", "will", "would", "of", "on",
     "since", "during", "across", "per", "out", "each", "apiece", "so", "last", "this", "over",
     "between", "among", "amongst", "into", "through", "after", "before", "while", "when",
 }
@@ -122,6 +134,8 @@ _MODIFIERS = {
     "dangerous", "registered", "convicted", "male", "female", "adult", "local", "criminal",
     "foreign", "unique", "distinct", "specialist", "professional", "frontline", "front-line",
     "cyber", "live", "active", "serious", "sex", "paedophile", "pedophile", "abuse", "exploitation",
+    "more", "further", "such", "another", "external", "internal", "forensic", "computer", "image",
+    "storage", "social", "media", "reported", "recorded", "unrelated", "related", "confirmed",
 }
 
 
@@ -141,28 +155,11 @@ def _noun_after(text: str, end: int) -> tuple[str, str, int] | None:
                 if cls == "children" and phrase == "child" and i + 1 < len(words):
                     continue  # "child victims", "child abuse images": the next word decides
                 return cls, phrase, end + w.start() + len(phrase)
-        if w.group(0) in {
-            "and",
-            "or",
-            "who",
-            "which",
-            "that",
-            "in",
-            "from",
-            "to",
-            "for",
-            "at",
-            "by",
-            "with",
-            "were",
-            "was",
-            "have",
-            "has",
-            "had",
-            "are",
-            "is",
-        }:
+        if w.group(0) in _FUNCTION_WORDS:
             return None
+        word = w.group(0)
+        if i == 0 and word not in _MODIFIERS and word.endswith("s") and len(word) > 3:
+            return "other", w.group(0), end + w.end()
         if i == 0 and w.group(0) in {"of"}:
             nxt = words[1].group(0) if len(words) > 1 else ""
             if nxt in {"those", "them", "these", "whom", "which"}:
@@ -188,6 +185,26 @@ def _noun_before(text: str, start: int) -> tuple[str, str] | None:
     return None
 
 
+_NUMBER_OF = re.compile(
+    r"\b(?:number|total|tally|count)\s+of\s+(?P<what>[a-z][a-z' -]{0,80}?)\s+"
+    r"(?:has\s+|had\s+|have\s+)?(?:rose|risen|fell|fallen|increased|reached|stood|was|were|totalled|totaled|"
+    r"hit|climbed|grew|jumped|doubled|tripled|trebled|quadrupled|came|amounted)"
+    r"(?:\s+(?:to|at|by))?\s+$"
+)
+
+
+def _number_of(head: str) -> tuple[str, set[str]] | None:
+    """ "the number of children the unit protected rose to 104": the noun and its verbs."""
+    m = _NUMBER_OF.search(head.lower())
+    if not m:
+        return None
+    what = m.group("what")
+    for phrase, cls in lexicon().nouns:
+        if re.match(rf"(?:[a-z-]+\s+){{0,2}}{re.escape(phrase)}\b", what):
+            return cls, _verb_classes(what)
+    return None
+
+
 def _verb_classes(text: str) -> set[str]:
     return {cls for cls, pattern in lexicon().verbs.items() if pattern.search(text)}
 
@@ -197,10 +214,12 @@ def _skip(n: Number, text: str, periods: list[Period]) -> bool:
         return True
     if any(p.start <= n.start < p.end or n.start <= p.start < n.end for p in periods):
         return True
-    after = text[n.end : n.end + 16]
+    after = text[n.end : n.end + 24]
+    if _DURATION.match(after):
+        return True  # a duration ("a four-day operation", "three and a half years"), not a count
     if (
         _AGE.match(after)
-        or _AGE_BEFORE.search(text[max(0, n.start - 12) : n.start])
+        or _AGE_BEFORE.search(text[max(0, n.start - 30) : n.start])
         or _TIME.match(after)
     ):
         return True
@@ -227,7 +246,7 @@ def find_figures(
         periods = find_periods(text, published, country)
         numbers = [n for n in find_numbers(text) if not _skip(n, text, periods)]
         numbers = _join_split_totals(text, numbers)
-        found_here: list[tuple[Number, Figure]] = []
+        found_here: list[tuple[Number, Figure, set[str]]] = []
         for i, n in enumerate(numbers):
             clause_start, clause_end = _clause(text, n.start, n.end)
             prev_end = max([clause_start] + [m.end for m in numbers[:i] if m.end <= n.start])
@@ -235,6 +254,9 @@ def find_figures(
             noun = _noun_after(text, n.end)
             noun_end = noun[2] if noun else n.end
             subset = bool(re.match(r"\s+of\s+(?:the|those|them|these|whom|which|its|their)\b", text[n.end :]))
+            counted = _number_of(text[:n.start]) if noun is None else None
+            if counted:
+                noun = (counted[0], counted[0], n.end)
             if noun is None:
                 before = _noun_before(text, n.start)
                 noun_cls = before[0] if before else ""
@@ -245,16 +267,26 @@ def find_figures(
             left_text = text[prev_end : n.start]
             left_text = left_text[left_text.rfind(",") + 1 :]
             left = " ".join(left_text.split(" ")[-9:])
-            right = text[noun_end : min(next_start, noun_end + 60)].split(",")[0]
+            right_text = text[noun_end:next_start]
+            aside = _ASIDE.match(right_text)
+            if aside:
+                right_text = right_text[aside.end() :]
+            right = re.sub(r"\s+", " ", right_text)[:60].split(",")[0]
             if next_start < clause_end and " and " in right:
                 right = right[: right.rfind(" and ")]
             if subset:
                 if noun_cls == "" or noun and noun[1] == "of those":
-                    noun_cls = _antecedent([f for _, f in found_here], text, n.start)
+                    noun_cls = _antecedent([f for _, f, _ in found_here], text, n.start)
                 right = ""
             if _hedged(left) or _hedged(right):
                 continue
             verbs = _verb_classes(left) | _verb_classes(right)
+            if counted:
+                verbs |= counted[1]
+            if not verbs and found_here and re.fullmatch(
+                r"[^.;:]{0,40}?(?:,|\band\b|\bas well as\b|\bplus\b)(?:\s+(?:a|an|the))?\s*", text[found_here[-1][0].end : n.start]
+            ):
+                verbs = found_here[-1][2]  # "seized 59 computers and 2,000 storage devices"
             whole = _verb_classes(text[clause_start:clause_end])
             measures = _measures(n, noun_cls, verbs, whole, right)
             if not measures and found_here and noun_cls in {"", found_here[-1][1].measure} and not verbs:
@@ -264,13 +296,13 @@ def find_figures(
                 p_start, p_end = _period(periods, n, last_period, index, published)
                 found_here.append(
                     (n, Figure(measure, n.value, n.qualifier, sentence.start + n.start, sentence.start + n.end,
-                           sentence, agency, p_start, p_end, confidence))
+                           sentence, agency, p_start, p_end, confidence), verbs)
                 )
         if periods:
             chosen = [p for p in periods if not p.anaphoric]
             if chosen:
                 last_period = (chosen[-1].period_start, chosen[-1].period_end, index)
-        figures.extend(f for _, f in found_here)
+        figures.extend(f for _, f, _ in found_here)
     return _merge(figures)
 
 
@@ -300,6 +332,8 @@ def _hedged(window: str) -> bool:
 def _continuation(text: str, prev: Number, n: Number, figure: Figure) -> list[tuple[str, float]]:
     """ "853 files came in last year, compared with 737 in 2020": the list goes on."""
     between = text[prev.end : n.start]
+    if n.percent or prev.percent:
+        return []
     if _hedge_patterns()[1].search(between) or re.fullmatch(r"[^.;:]{0,40}?(?:,|\band\b)\s*", between):
         return [(figure.measure, figure.confidence - 0.15)]
     return []
@@ -326,6 +360,11 @@ def _antecedent(found: list[Figure], text: str, start: int) -> str:
             "arrests": "people",
             "charges": "people",
             "convictions": "people",
+            "devices_seized": "devices",
+            "devices_examined": "devices",
+            "warrants_executed": "warrants",
+            "images_analysed": "images",
+            "reports_received": "reports",
         }.get(measure, "")
     return ""
 
@@ -339,8 +378,7 @@ def _measures(
             continue
         if rule.nouns and noun not in rule.nouns:
             continue
-        pool = verbs if noun == "" else (verbs | whole)
-        if rule.verbs and not (rule.verbs & pool):
+        if rule.verbs and not (rule.verbs & verbs):
             continue
         if rule.not_verbs & verbs:
             continue
