@@ -167,7 +167,7 @@ def _split_run(words: list[str]) -> list[list[str]]:
             left = [w for w in pieces[-1] if w != ","]
             rest = words[i + 1 :]
             nxt = rest[1] if rest[0] == "the" and len(rest) > 1 else rest[0]
-            if (_ends_with_head(left) and len(left) >= 2) or (
+            if (_ends_with_head(left) and (len(left) >= 3 or rest[0] == "the")) or (
                 nxt in {"Ministry", "Department", "Office"} and nxt in left
             ):
                 pieces.append([])
@@ -243,6 +243,10 @@ def _shape_names(sentence: Sentence) -> list[_Found]:
         tokens = [
             (m.group(0), run.start() + m.start(), run.start() + m.end())
             for m in _TOKEN.finditer(run.group(0))
+        ]
+        tokens = [
+            (w[:-1], a, b - 1) if w.endswith(".") and not re.search(r"\b[A-Z]\.$", w) else (w, a, b)
+            for w, a, b in tokens
         ]
         words = [t[0] for t in tokens]
         offset = 0
@@ -455,6 +459,8 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
     for sentence in sentences:
         covered: list[tuple[int, int]] = []
         for m in pattern.finditer(sentence.text):
+            if re.search(r"(?:\b\d[\d,]*|\bone of the|\ball)\s+$", sentence.text[: m.start()]):
+                continue  # "one of 61 ICAC task forces": the kind, not the body
             body = by_name[norm(m.group(0))]
             start, end = sentence.start + m.start(), sentence.start + m.end()
             after = _ACRONYM_AFTER.match(sentence.text[m.end() :])
@@ -468,14 +474,30 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
         for found in _shape_names(sentence) + _acronym_in_name(sentence):
             if found.generic or norm(found.name) in _title_keys():
                 continue
+            longer = _extends_known(found, covered, text)
+            if longer is not None:
+                # "Ministry of Justice and Security", "WA Joint Anti Child Exploitation Team":
+                # a longer name around a known one is another body
+                for i in range(len(mentions) - 1, -1, -1):
+                    m0 = mentions[i]
+                    if m0.start == longer[0] and m0.end == longer[1]:
+                        del mentions[i]
+                        agencies[m0.key].mentions -= 1
+                        if agencies[m0.key].mentions <= 0:
+                            del agencies[m0.key]
+                        break
+                covered.remove(longer)
+                add(found.name, found.start, found.end, sentence, acronym=found.acronym)
+                covered.append((found.start, found.end))
+                continue
             if any(s <= found.start < e or found.start <= s < found.end for s, e in covered):
                 # a unit right after a known body: "Lancashire Constabulary Online Child Abuse Team"
                 inside = [(s, e) for s, e in covered if found.start <= s and e < found.end]
                 if not inside:
                     continue
                 s, e = inside[-1]
-                rest = text[e : found.end].strip()
-                if text[e : found.end][:1] not in {" "} or rest[:1].islower():
+                rest = re.sub(r"^['\u2019]s\s+", " ", text[e : found.end]).strip()
+                if text[e : found.end][:1] not in {" ", "'", "\u2019"} or rest[:1].islower():
                     continue
                 if norm(rest) in agencies or (rest in acronyms):
                     add(rest, found.end - len(rest), found.end, sentence)
@@ -505,8 +527,9 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
             start, end = sentence.start + m.start(1), sentence.start + m.start(1) + len(token)
             if any(s <= start < e for s, e in covered):
                 continue
-            if token in acronyms:
-                add(agencies[acronyms[token]].name, start, end, sentence)
+            owner = _owner_of_token(token, acronyms, agencies)
+            if owner:
+                add(agencies[owner].name, start, end, sentence)
             elif len(by_acronym.get(token, [])) == 1:
                 add(by_acronym[token][0].name, start, end, sentence, known=by_acronym[token][0])
             elif token in by_acronym:
@@ -515,6 +538,7 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
                     add(named[0].name, start, end, sentence, known=named[0])
     _merge_partial_names(agencies, mentions)
     country = _country(agencies)
+    _localise_aliases(agencies, mentions, country, text)
     main = _main_agency(agencies, mentions)
     return AgencyIndex(agencies, sorted(mentions, key=lambda m: m.start), main, country)
 
@@ -542,6 +566,74 @@ def _merge_partial_names(agencies: dict[str, AgencyInfo], mentions: list[Mention
                     if m.key == key:
                         mentions[i] = Mention(m.start, m.end, longer)
                 break
+
+
+def _owner_of_token(
+    token: str, acronyms: dict[str, str], agencies: dict[str, AgencyInfo]
+) -> str | None:
+    """The agency of this article that an acronym on its own names, if any."""
+    if token in acronyms:
+        return acronyms[token]
+    for key, info in agencies.items():
+        if not info.known and info.acronym and token in info.acronym.split():
+            return key  # "ICAC" after "the Tennessee ... Task Force (TN ICAC)"
+    return None
+
+
+def _extends_known(
+    found: _Found, covered: list[tuple[int, int]], text: str
+) -> tuple[int, int] | None:
+    """The known name that ``found`` extends with words of its own, on the left or by 'and'/'for'."""
+    for s, e in covered:
+        if not (found.start <= s and e <= found.end) or (s, e) == (found.start, found.end):
+            continue
+        left = text[found.start : s].split()
+        right = text[e : found.end]
+        if right and not re.match(r"\s+(?:and|for|of|in)\s", right):
+            continue
+        if left and (
+            _is_generic(left)
+            or any(w.endswith(("'s", "\u2019s")) for w in left)
+            or any(w.lower() in _CONNECTORS or (w.isupper() and len(w) > 1) for w in left)
+            or any(re.search(r"-(?:based|led|run|funded|backed)$", w) for w in left)
+        ):
+            continue
+        if any(s2 != s and found.start <= s2 < found.end for s2, _ in covered):
+            continue
+        return (s, e)
+    return None
+
+
+def _localise_aliases(
+    agencies: dict[str, AgencyInfo], mentions: list[Mention], country: str | None, text: str
+) -> None:
+    """ "Department of Justice" in an Irish article is Ireland's, not the US body of that alias."""
+    if country is None:
+        return
+    for key, info in list(agencies.items()):
+        if not info.known or info.country in (None, country, "EU"):
+            continue
+        said = {text[m.start : m.end] for m in mentions if m.key == key}
+        if any(norm(n) == norm(info.name) or n == info.acronym for n in said):
+            continue  # named in full: it is that body
+        if not said or any(
+            re.search(r"\b(?:U\.?S\.?|United States|American|Federal)\b", n) for n in said
+        ):
+            continue
+        surface = sorted(said, key=len)[-1]
+        local = norm(surface)
+        del agencies[key]
+        agencies[local] = AgencyInfo(
+            name=surface,
+            first=info.first,
+            mentions=info.mentions,
+            sentence=info.sentence,
+            kind=info.kind,
+            country=country,
+        )
+        for i, m in enumerate(mentions):
+            if m.key == key:
+                mentions[i] = Mention(m.start, m.end, local)
 
 
 def _country(agencies: dict[str, AgencyInfo]) -> str | None:
@@ -588,8 +680,10 @@ def reference_pattern() -> re.Pattern[str]:
 
 
 _MID_ACRONYM = re.compile(
-    r"((?:[A-Z][\w'-]*\s+(?:(?:and|of|for|against|the|&)\s+)*)+)\(([A-Z][A-Z&.]{1,9})\)\s+"
-    r"(Unit|Team|Task Force|Taskforce|Squad|Section|Division|Command|Centre|Center|Bureau)\b"
+    r"((?:[A-Z][\w'-]*\s+(?:(?:and|of|for|against|the|&)\s+)*)+)\(([A-Z][A-Z&.-]{1,9})\)\s+"
+    r"((?:[A-Z][\w'-]*\s+(?:(?:and|of|for|&)\s+)?){0,4}"
+    r"(?:Unit|Team|Task Force|Taskforce|Squad|Section|Division|Command|Centre|Center|Bureau"
+    r"|unit|team|task force|taskforce|squad|section|division|command))\b"
 )
 
 
@@ -597,11 +691,11 @@ def _acronym_in_name(sentence: Sentence) -> list[_Found]:
     """ "the Internet Crimes Against Children (ICAC) Unit": the acronym inside the name."""
     out = []
     for m in _MID_ACRONYM.finditer(sentence.text):
-        words = _trim(m.group(1).split())
+        words = _trim(re.split(r"\s+", re.split(r"['\u2019]s\s+", m.group(1))[-1].strip()))
         if not words:
             continue
         name = " ".join(words) + " " + m.group(3)
-        start = sentence.start + m.start(1) + m.group(1).index(words[0])
+        start = sentence.start + m.start(1) + m.group(1).rindex(words[0])
         out.append(_Found(start, sentence.start + m.end(), name, m.group(2)))
     return out
 

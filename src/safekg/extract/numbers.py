@@ -164,7 +164,9 @@ def find_numbers(text: str) -> list[Number]:
             before = text[m.start("digits") - 1] if m.start("digits") > 0 else " "
             after_end = m.end("digits")
             after = text[after_end] if after_end < len(text) else " "
-            if (before.isalpha() and not m.group("cur")) or (after.isalpha() and not m.group("suffix")):
+            if (before.isalpha() and not m.group("cur")) or (
+                after.isalpha() and not m.group("suffix")
+            ):
                 continue
             if before in "-/" and m.start("digits") > 1 and text[m.start("digits") - 2].isdigit():
                 continue  # "2006-07", "16/07/2014"

@@ -163,7 +163,14 @@ def find_officers(
                         after = s[comp_end:]
                         title_end = comp_end
             if not name_words:
-                nm = _NAME_AT_START.match(after) or re.match(r",(\s+(?:" + _NAME_WORD + r")(?:\s+" + _NAME_WORD + r"){1,3})(?=,|\s+(?:said|says|told|added|warned|explained|noted)\b)", after)
+                nm = _NAME_AT_START.match(after) or re.match(
+                    r",(\s+(?:"
+                    + _NAME_WORD
+                    + r")(?:\s+"
+                    + _NAME_WORD
+                    + r"){1,3})(?=,|\s+(?:said|says|told|added|warned|explained|noted)\b)",
+                    after,
+                )
                 if nm:
                     if lex.title_re.match(after.lstrip(", ")):
                         continue  # "spokesperson Brigadier Themba Nkosi": the next title names the person
@@ -242,7 +249,17 @@ def _is_agency_word(words: list[str], agencies: AgencyIndex) -> bool:
     )
 
 
-_NOT_NAME_NOUNS = {"line", "hotline", "helpline", "confidential", "report", "reports", "strategy", "week", "day"}
+_NOT_NAME_NOUNS = {
+    "line",
+    "hotline",
+    "helpline",
+    "confidential",
+    "report",
+    "reports",
+    "strategy",
+    "week",
+    "day",
+}
 
 
 def _agency_for(sentence: Sentence, start: int, end: int, agencies: AgencyIndex) -> str | None:

@@ -106,7 +106,8 @@ _AGE = re.compile(
     r"^\s*(?:-|\s)?years?[- ]old|^\s*(?:yrs?|yo)\b|^\s*,\s+(?:of|from)\b", re.IGNORECASE
 )
 _AGE_BEFORE = re.compile(
-    r"\b(?:aged|age|ages|ages of)\s+(?:between\s+|from\s+)?(?:\d+\s+(?:and|to|-)\s+)?$", re.IGNORECASE
+    r"\b(?:aged|age|ages|ages of)\s+(?:between\s+|from\s+)?(?:\d+\s+(?:and|to|-)\s+)?$",
+    re.IGNORECASE,
 )
 _DURATION = re.compile(
     r"\s*(?:-\s*)?(?:and\s+a\s+half\s+)?(?:days?|weeks?|months?|hours?|minutes?|decades?)\b"
@@ -122,20 +123,117 @@ _TIME = re.compile(r"^[:.]\d\d")
 
 
 _FUNCTION_WORDS = {
-    "and", "or", "who", "which", "that", "in", "from", "to", "for", "at", "by", "with", "were",
-    "was", "have", "has", "had", "are", "is", "will", "would", "of", "on",
-    "since", "during", "across", "per", "out", "each", "apiece", "so", "last", "this", "over",
-    "between", "among", "amongst", "into", "through", "after", "before", "while", "when",
+    "and",
+    "or",
+    "who",
+    "which",
+    "that",
+    "in",
+    "from",
+    "to",
+    "for",
+    "at",
+    "by",
+    "with",
+    "were",
+    "was",
+    "have",
+    "has",
+    "had",
+    "are",
+    "is",
+    "will",
+    "would",
+    "of",
+    "on",
+    "since",
+    "during",
+    "across",
+    "per",
+    "out",
+    "each",
+    "apiece",
+    "so",
+    "last",
+    "this",
+    "over",
+    "between",
+    "among",
+    "amongst",
+    "into",
+    "through",
+    "after",
+    "before",
+    "while",
+    "when",
 }
 _MODIFIERS = {
-    "new", "suspected", "alleged", "vulnerable", "potential", "other", "separate", "individual",
-    "young", "child", "digital", "electronic", "mobile", "search", "indecent", "sexual", "online",
-    "additional", "different", "people", "youth", "high", "at-risk", "possible", "known",
-    "dangerous", "registered", "convicted", "male", "female", "adult", "local", "criminal",
-    "foreign", "unique", "distinct", "specialist", "professional", "frontline", "front-line",
-    "cyber", "live", "active", "serious", "sex", "paedophile", "pedophile", "abuse", "exploitation",
-    "more", "further", "such", "another", "external", "internal", "forensic", "computer", "image",
-    "storage", "social", "media", "reported", "recorded", "unrelated", "related", "confirmed",
+    "new",
+    "suspected",
+    "alleged",
+    "vulnerable",
+    "potential",
+    "other",
+    "separate",
+    "individual",
+    "young",
+    "child",
+    "digital",
+    "electronic",
+    "mobile",
+    "search",
+    "indecent",
+    "sexual",
+    "online",
+    "additional",
+    "different",
+    "people",
+    "youth",
+    "high",
+    "at-risk",
+    "possible",
+    "known",
+    "dangerous",
+    "registered",
+    "convicted",
+    "male",
+    "female",
+    "adult",
+    "local",
+    "criminal",
+    "foreign",
+    "unique",
+    "distinct",
+    "specialist",
+    "professional",
+    "frontline",
+    "front-line",
+    "cyber",
+    "live",
+    "active",
+    "serious",
+    "sex",
+    "paedophile",
+    "pedophile",
+    "abuse",
+    "exploitation",
+    "more",
+    "further",
+    "such",
+    "another",
+    "external",
+    "internal",
+    "forensic",
+    "computer",
+    "image",
+    "storage",
+    "social",
+    "media",
+    "reported",
+    "recorded",
+    "unrelated",
+    "related",
+    "confirmed",
 }
 
 
@@ -253,8 +351,10 @@ def find_figures(
             next_start = min([clause_end] + [m.start for m in numbers[i + 1 :] if m.start >= n.end])
             noun = _noun_after(text, n.end)
             noun_end = noun[2] if noun else n.end
-            subset = bool(re.match(r"\s+of\s+(?:the|those|them|these|whom|which|its|their)\b", text[n.end :]))
-            counted = _number_of(text[:n.start]) if noun is None else None
+            subset = bool(
+                re.match(r"\s+of\s+(?:the|those|them|these|whom|which|its|their)\b", text[n.end :])
+            )
+            counted = _number_of(text[: n.start]) if noun is None else None
             if counted:
                 noun = (counted[0], counted[0], n.end)
             if noun is None:
@@ -283,20 +383,44 @@ def find_figures(
             verbs = _verb_classes(left) | _verb_classes(right)
             if counted:
                 verbs |= counted[1]
-            if not verbs and found_here and re.fullmatch(
-                r"[^.;:]{0,40}?(?:,|\band\b|\bas well as\b|\bplus\b)(?:\s+(?:a|an|the))?\s*", text[found_here[-1][0].end : n.start]
+            if (
+                not verbs
+                and found_here
+                and re.fullmatch(
+                    r"[^.;:]{0,40}?(?:,|\band\b|\bas well as\b|\bplus\b)(?:\s+(?:a|an|the))?\s*",
+                    text[found_here[-1][0].end : n.start],
+                )
             ):
                 verbs = found_here[-1][2]  # "seized 59 computers and 2,000 storage devices"
             whole = _verb_classes(text[clause_start:clause_end])
             measures = _measures(n, noun_cls, verbs, whole, right)
-            if not measures and found_here and noun_cls in {"", found_here[-1][1].measure} and not verbs:
+            if (
+                not measures
+                and found_here
+                and noun_cls in {"", found_here[-1][1].measure}
+                and not verbs
+            ):
                 measures = _continuation(text, found_here[-1][0], n, found_here[-1][1])
             for measure, confidence in measures:
                 agency = _agency(sentence, n.start, agencies)
                 p_start, p_end = _period(periods, n, last_period, index, published)
                 found_here.append(
-                    (n, Figure(measure, n.value, n.qualifier, sentence.start + n.start, sentence.start + n.end,
-                           sentence, agency, p_start, p_end, confidence), verbs)
+                    (
+                        n,
+                        Figure(
+                            measure,
+                            n.value,
+                            n.qualifier,
+                            sentence.start + n.start,
+                            sentence.start + n.end,
+                            sentence,
+                            agency,
+                            p_start,
+                            p_end,
+                            confidence,
+                        ),
+                        verbs,
+                    )
                 )
         if periods:
             chosen = [p for p in periods if not p.anaphoric]
@@ -308,6 +432,7 @@ def find_figures(
 
 def _mask_asides(text: str) -> str:
     """Blank out asides between paired dashes or in brackets, keeping offsets."""
+
     def blank(m: re.Match[str]) -> str:
         return m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1]
 
@@ -320,7 +445,9 @@ def _hedge_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     data: dict[str, Any] = rules.toml("patterns", "measures.toml")["hedges"]
 
     def words(items: list[str]) -> re.Pattern[str]:
-        return re.compile(r"(?:\b|(?<=n))(?:" + "|".join(re.escape(w) for w in items) + r")\b", re.IGNORECASE)
+        return re.compile(
+            r"(?:\b|(?<=n))(?:" + "|".join(re.escape(w) for w in items) + r")\b", re.IGNORECASE
+        )
 
     return words(data["modal"] + data["negation"]), words(data["comparison"])
 
@@ -334,7 +461,9 @@ def _continuation(text: str, prev: Number, n: Number, figure: Figure) -> list[tu
     between = text[prev.end : n.start]
     if n.percent or prev.percent:
         return []
-    if _hedge_patterns()[1].search(between) or re.fullmatch(r"[^.;:]{0,40}?(?:,|\band\b)\s*", between):
+    if _hedge_patterns()[1].search(between) or re.fullmatch(
+        r"[^.;:]{0,40}?(?:,|\band\b)\s*", between
+    ):
         return [(figure.measure, figure.confidence - 0.15)]
     return []
 
