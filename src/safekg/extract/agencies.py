@@ -668,7 +668,7 @@ def _main_agency(agencies: dict[str, AgencyInfo], mentions: list[Mention]) -> st
                 else "force"
             )
         weight = _ACTOR_KINDS.get(kind, 0.2)
-        return weight * (1 + info.mentions) + max(0.0, 3.0 - order.get(key, 9))
+        return weight * (1 + 0.5 * info.mentions) + 2 * max(0.0, 3.0 - order.get(key, 9))
 
     return max(agencies, key=score)
 

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from safekg.extract import rules
-from safekg.extract.agencies import AgencyIndex
+from safekg.extract.agencies import AgencyIndex, Mention
 from safekg.extract.numbers import Number, find_numbers
 from safekg.extract.periods import Period, find_periods
 from safekg.extract.text import Sentence
@@ -339,6 +339,7 @@ def find_figures(
     """Every outcome figure in the article, with its agency and period."""
     figures: list[Figure] = []
     last_period: tuple[date | None, date | None, int] | None = None
+    focus: tuple[str, int] | None = None
     for index, sentence in enumerate(sentences):
         text = _mask_asides(sentence.text)
         periods = find_periods(text, published, country)
@@ -402,7 +403,12 @@ def find_figures(
             ):
                 measures = _continuation(text, found_here[-1][0], n, found_here[-1][1])
             for measure, confidence in measures:
-                agency = _agency(sentence, n.start, agencies)
+                agency = _agency(
+                    sentence,
+                    n.start,
+                    agencies,
+                    focus[0] if focus and index - focus[1] <= 3 else None,
+                )
                 p_start, p_end = _period(periods, n, last_period, index, published)
                 found_here.append(
                     (
@@ -422,6 +428,9 @@ def find_figures(
                         verbs,
                     )
                 )
+        named = _actors(sentence, agencies, sentence.end)
+        if named:
+            focus = (named[0].key, index)
         if periods:
             chosen = [p for p in periods if not p.anaphoric]
             if chosen:
@@ -557,11 +566,35 @@ _PARTNER = re.compile(
 )
 
 
-def _agency(sentence: Sentence, at: int, agencies: AgencyIndex) -> str | None:
-    """The body the figure belongs to: the actor named before it in the sentence, else the article's main one."""
+def _agency(
+    sentence: Sentence, at: int, agencies: AgencyIndex, focus: str | None = None
+) -> str | None:
+    """The body a figure belongs to.
+
+    The actor named before it in the sentence; else, when the sentence refers
+    back ("its investigators", "the unit"), the actor of the sentences before;
+    else the article's main organisation.
+    """
+    actors = _actors(sentence, agencies, sentence.start + at)
+    if actors:
+        return actors[-1].key
+    if focus and _REFERS_BACK.search(sentence.text):
+        return focus
+    return agencies.main
+
+
+_REFERS_BACK = re.compile(
+    r"\b(?:its|their|they|the (?:unit|team|task ?force|squad|force|agency|bureau|command|centre|center|"
+    r"section|division|service|department|office)|our|we)\b",
+    re.IGNORECASE,
+)
+
+
+def _actors(sentence: Sentence, agencies: AgencyIndex, until: int) -> list[Mention]:
+    """Organisations named as actors in a sentence before ``until`` (partners left out)."""
     actors = []
     for m in agencies.mentions:
-        if sentence.start <= m.start and m.end <= sentence.start + at:
+        if sentence.start <= m.start and m.end <= until:
             info = agencies.agencies.get(m.key)
             if info is None or info.kind in {"company", "government", "prosecutor"}:
                 continue
@@ -569,9 +602,7 @@ def _agency(sentence: Sentence, at: int, agencies: AgencyIndex) -> str | None:
             if _PARTNER.search(before):
                 continue
             actors.append(m)
-    if actors:
-        return actors[-1].key
-    return agencies.main
+    return actors
 
 
 def _period(
