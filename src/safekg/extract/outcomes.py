@@ -376,9 +376,16 @@ def find_figures(
             if next_start < clause_end and " and " in right:
                 right = right[: right.rfind(" and ")]
             if subset:
+                if noun_cls in {"arrests", "charge_counts", "convictions", "warrants"}:
+                    continue  # "five of the arrests": a part of a figure given before
                 if noun_cls == "" or noun and noun[1] == "of those":
                     noun_cls = _antecedent([f for _, f, _ in found_here], text, n.start)
-                right = ""
+                phrase = re.match(
+                    r"\s+of\s+(?:the|those|them|these|whom|which|its|their)(?:\s+[a-z-]+)?",
+                    text[n.end : next_start],
+                )
+                right = re.sub(r"\s+", " ", text[n.end + (phrase.end() if phrase else 0) : next_start])[:60]
+                right = right.split(",")[0]
             if _hedged(left) or _hedged(right):
                 continue
             verbs = _verb_classes(left) | _verb_classes(right)

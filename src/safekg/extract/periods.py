@@ -112,6 +112,8 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
     ) -> None:
         if any(p.start <= m.start() < p.end or m.start() <= p.start < m.end() for p in found):
             return
+        if start and end and start > end:
+            return  # "since 2006" in an article of 2000: no such period
         found.append(Period(m.start(), m.end(), start, end, anaphoric))
 
     # Anaphora: "in those 12 months", "during the same period".

@@ -92,22 +92,63 @@ def _is_abbreviation(chunk: str, at: int) -> bool:
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Split normalised text into sentences; a line break always ends one."""
+    """Split normalised text into sentences.
+
+    A blank line or a line break after a finished line ends a sentence; a line
+    break inside running prose (hard-wrapped text) does not.
+    """
     out: list[Sentence] = []
     paragraph = 0
-    for line in re.finditer(r"[^\n]+", text):
-        body = line.group(0)
+    for block in _blocks(text):
+        body = text[block[0] : block[1]]
         if not body.strip():
             continue
         start = 0
         for end in _END.finditer(body):
             if _is_abbreviation(body, end.start()):
                 continue
-            _emit(out, text, line.start() + start, line.start() + end.end(), paragraph)
+            _emit(out, text, block[0] + start, block[0] + end.end(), paragraph)
             start = end.end()
-        _emit(out, text, line.start() + start, line.end(), paragraph)
+        _emit(out, text, block[0] + start, block[1], paragraph)
         paragraph += 1
     return out
+
+
+_FINISHED = re.compile(r"[.!?:;\"')\]]\s*$")
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of text between hard line breaks; soft wraps inside prose are joined."""
+    lines = []
+    offset = 0
+    for raw in text.split("\n"):
+        lines.append((offset, offset + len(raw)))
+        offset += len(raw) + 1
+    blocks: list[tuple[int, int]] = []
+    current: tuple[int, int] | None = None
+    for start, end in lines:
+        line = text[start:end]
+        if not line.strip():
+            if current:
+                blocks.append(current)
+            current = None
+            continue
+        if current is None:
+            current = (start, end)
+            continue
+        previous = text[current[0] : current[1]]
+        last_line = previous.rsplit("\n", 1)[-1]
+        soft = not _FINISHED.search(last_line) and (
+            line.lstrip()[:1].islower() or len(last_line.strip()) >= 50 or "\n" in previous
+        )
+        if soft:
+            current = (current[0], end)
+        else:
+            blocks.append(current)
+            current = (start, end)
+    if current:
+        blocks.append(current)
+    return blocks
 
 
 def _emit(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
@@ -116,4 +157,4 @@ def _emit(out: list[Sentence], text: str, start: int, end: int, paragraph: int) 
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
-        out.append(Sentence(start, end, text[start:end], paragraph))
+        out.append(Sentence(start, end, text[start:end].replace("\n", " "), paragraph))
