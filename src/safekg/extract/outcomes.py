@@ -256,8 +256,8 @@ def _noun_after(text: str, end: int) -> tuple[str, str, int] | None:
         if w.group(0) in _FUNCTION_WORDS:
             return None
         word = w.group(0)
-        if i == 0 and word not in _MODIFIERS and word.endswith("s") and len(word) > 3:
-            return "other", w.group(0), end + w.end()
+        if word not in _MODIFIERS and word.endswith("s") and len(word) > 3:
+            return "unknown", w.group(0), end + w.end()
         if i == 0 and w.group(0) in {"of"}:
             nxt = words[1].group(0) if len(words) > 1 else ""
             if nxt in {"those", "them", "these", "whom", "which"}:
@@ -301,6 +301,23 @@ def _number_of(head: str) -> tuple[str, set[str]] | None:
         if re.match(rf"(?:[a-z-]+\s+){{0,2}}{re.escape(phrase)}\b", what):
             return cls, _verb_classes(what)
     return None
+
+
+_PEOPLE_VERBS = {"arrest", "charge", "convict"}
+
+
+@cache
+def _not_people() -> frozenset[str]:
+    return frozenset(rules.toml("patterns", "measures.toml")["not_people"])
+
+
+def _before_first_verb(window: str) -> str:
+    """The part of a window before its first verb of any class."""
+    first = min(
+        (m.start() for p in lexicon().verbs.values() for m in [p.search(window)] if m),
+        default=len(window),
+    )
+    return window[:first]
 
 
 def _verb_classes(text: str) -> set[str]:
@@ -384,9 +401,21 @@ def find_figures(
                     r"\s+of\s+(?:the|those|them|these|whom|which|its|their)(?:\s+[a-z-]+)?",
                     text[n.end : next_start],
                 )
-                right = re.sub(r"\s+", " ", text[n.end + (phrase.end() if phrase else 0) : next_start])[:60]
+                right = re.sub(
+                    r"\s+", " ", text[n.end + (phrase.end() if phrase else 0) : next_start]
+                )[:60]
                 right = right.split(",")[0]
-            if _hedged(left) or _hedged(right):
+            if _hedged(left) or _hedged(_before_first_verb(right)):
+                continue
+            if noun_cls == "unknown":
+                # "Nine suspected traffickers ... were arrested": an unknown plural counts
+                # people only when a verb about people follows it
+                people = (
+                    _verb_classes(right) & _PEOPLE_VERBS and noun and noun[1] not in _not_people()
+                )
+                noun_cls = "people" if people else "other"
+                left = ""
+            if noun_cls == "other":
                 continue
             verbs = _verb_classes(left) | _verb_classes(right)
             if counted:
