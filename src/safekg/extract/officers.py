@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from safekg.extract import rules
-from safekg.extract.agencies import AgencyIndex
+from safekg.extract.agencies import AgencyIndex, _ends_with_head
 from safekg.extract.text import Sentence
 
 _LETTER = r"[^\W\d_]"
@@ -114,7 +114,7 @@ def find_officers(
             comp = None
             if rank in lex.complement or form[:1].isupper():
                 comp = re.match(
-                    rf"\s+(?:of|for|at|to|in)\s+(?:the\s+)?((?:{_NAME_WORD}|and|&|,)(?:\s*(?:{_NAME_WORD}|and|&|,))*)",
+                    rf"\s+(?:of|for)\s+(?:the\s+)?((?:{_NAME_WORD}|and|&|,)(?:\s*(?:{_NAME_WORD}|and|&|,))*)",
                     s[title_end:],
                 )
             after = s[title_end:]
@@ -143,6 +143,12 @@ def find_officers(
                 name_words = _clean_name([w for w in words[split:] if w not in {"and", "&", ","}])
                 if complement_words and complement_words[-1] in {"and", "&", ","}:
                     complement_words = complement_words[:-1]
+                if lex.title_re.search(" ".join(complement_words)):
+                    continue  # "head of SECI, Major General Lerato Mokoena": the later title names her
+                names_org = bool(complement_words) and (
+                    _ends_with_head(complement_words)
+                    or any(w.endswith(("'s", "\u2019s")) for w in complement_words)
+                )
                 if complement_words:
                     phrase = re.match(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?", after)
                     assert phrase is not None
@@ -159,12 +165,15 @@ def find_officers(
                         + len(last)
                     )
                     if comp_end > title_end:
-                        written_rank = s[m.start() : comp_end]
+                        if (
+                            not names_org
+                        ):  # "Manager of the Digital Child Exploitation Team": an org, not a title
+                            written_rank = s[m.start() : comp_end]
                         after = s[comp_end:]
                         title_end = comp_end
             if not name_words:
                 nm = _NAME_AT_START.match(after) or re.match(
-                    r",(\s+(?:"
+                    r"(?:\s+(?:to|in|at|with)\s+[^,]{1,60})?,(\s+(?:"
                     + _NAME_WORD
                     + r")(?:\s+"
                     + _NAME_WORD
@@ -225,14 +234,25 @@ def find_officers(
 
 
 def _rank_in_full(written: str) -> str:
-    """ "Det Insp" -> "Detective Inspector"; a title with its complement stays as written."""
+    """ "Det Insp" -> "Detective Inspector"; a rank written in full stays as written."""
     lex = lexicon()
+    if _written_in_full(written):
+        return written
     if written in lex.forms:
         return lex.forms[written]
     head = lex.title_re.match(written)
     if head and head.group(0) in lex.forms:
         return lex.forms[head.group(0)] + written[head.end() :]
     return written
+
+
+def _written_in_full(written: str) -> bool:
+    from safekg.extract.text import abbreviations
+
+    words = written.replace(",", " ").split()
+    if any("." in w or "/" in w or (w.isupper() and len(w) > 1) for w in words):
+        return False
+    return not any(w in abbreviations() for w in words)
 
 
 def _is_agency_word(words: list[str], agencies: AgencyIndex) -> bool:

@@ -68,7 +68,7 @@ class Sentence:
 
 
 @cache
-def _abbreviations() -> frozenset[str]:
+def abbreviations() -> frozenset[str]:
     return frozenset(rules.lines("patterns", "abbreviations.txt"))
 
 
@@ -83,7 +83,7 @@ def _is_abbreviation(chunk: str, at: int) -> bool:
     if word is None:
         return False
     token = word.group(0)
-    if token in _abbreviations():
+    if token in abbreviations():
         return True
     if len(token) == 1 and token.isupper():  # an initial: "Regina B. Schofield", "U.S."
         return True
