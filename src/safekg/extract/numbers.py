@@ -112,14 +112,27 @@ def words_to_number(text: str) -> int | None:
     return total + current if seen else None
 
 
+@cache
+def _qualifier_patterns() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str]]:
+    lex = lexicon()
+    before = "|".join(re.escape(p) for p, _ in lex.qualifiers)
+    words = "|".join(re.escape(p) for p, _ in lex.currency_words)
+    return (
+        re.compile(rf"(?:^|(?<=[^\w]))(?P<q>{before})\s+$"),
+        {p: c for p, c in lex.qualifiers},
+        re.compile(rf"\s+(?P<w>{words})\b", re.IGNORECASE),
+        {p.lower(): c for p, c in lex.currency_words},
+    )
+
+
 def _qualifier_before(text: str, start: int) -> tuple[str, int]:
     """The qualifier written just before ``start`` and where it begins."""
     head = text[max(0, start - 40) : start].lower()
-    for phrase, code in lexicon().qualifiers:
-        m = re.search(rf"(?:^|[^\w]){re.escape(phrase)}\s+$", head)
-        if m:
-            return code, start - (len(head) - m.start()) + (1 if m.group(0)[0] != phrase[0] else 0)
-    return "exact", start
+    pattern, codes, _, _ = _qualifier_patterns()
+    m = pattern.search(head)
+    if m is None:
+        return "exact", start
+    return codes[m.group("q")], start - (len(head) - m.start("q"))
 
 
 def _qualifier_after(text: str, end: int) -> tuple[str | None, int]:
@@ -136,12 +149,11 @@ def _qualifier_after(text: str, end: int) -> tuple[str | None, int]:
 
 
 def _currency_after(text: str, end: int) -> tuple[str | None, int]:
-    tail = text[end : end + 30]
-    for phrase, code in lexicon().currency_words:
-        m = re.match(rf"\s+{re.escape(phrase)}\b", tail, re.IGNORECASE)
-        if m:
-            return code, end + m.end()
-    return None, end
+    _, _, pattern, codes = _qualifier_patterns()
+    m = pattern.match(text, end, min(len(text), end + 30))
+    if m is None:
+        return None, end
+    return codes[m.group("w").lower()], m.end()
 
 
 def _to_decimal(digits: str) -> Decimal | None:
