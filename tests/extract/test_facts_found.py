@@ -42,9 +42,10 @@ def test_a_sheriffs_release() -> None:
     assert ("devices_seized", Decimal(37)) in got
     assert ("charges", Decimal(11)) in got
     # the suspect, his age, his street and the school never reach a fact
-    stored = " ".join(
-        f.evidence.text for f in (*facts.agencies, *facts.officers, *facts.outcomes)
-    )
+    evidence = [a.evidence for a in facts.agencies]
+    evidence += [o.evidence for o in facts.officers]
+    evidence += [o.evidence for o in facts.outcomes]
+    stored = " ".join(e.text for e in evidence)
     for private in ("Mark Delaney", "Delaney", "Oracle Road", "Desert View High School", "52"):
         assert private not in stored
 
@@ -52,7 +53,11 @@ def test_a_sheriffs_release() -> None:
 def test_a_ministry_announcement() -> None:
     facts = extract(Article(id="ministry", text=MINISTRY, published=date(2021, 3, 12)))
     (grant,) = facts.fundings
-    assert (grant.amount, grant.currency, grant.funder) == (Decimal(3_500_000), "GBP", "Home Office")
+    assert (grant.amount, grant.currency, grant.funder) == (
+        Decimal(3_500_000),
+        "GBP",
+        "Home Office",
+    )
     assert [(o.name, o.rank) for o in facts.officers] == [("Ruth Kellerman", "Security Minister")]
     by_measure = {o.measure: o for o in facts.outcomes}
     assert by_measure["children_safeguarded"].value == 1200

@@ -45,7 +45,10 @@ def test_reads_the_figure(text: str, value: int, qualifier: str, currency: str |
     assert first.currency == currency
 
 
-@pytest.mark.parametrize("text", ["a handful of men", "hundreds of children", "scores of suspects", "thousands of images"])
+@pytest.mark.parametrize(
+    "text",
+    ["a handful of men", "hundreds of children", "scores of suspects", "thousands of images"],
+)
 def test_vague_words_are_not_numbers(text: str) -> None:
     assert find_numbers(text) == []
 

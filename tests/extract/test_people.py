@@ -27,12 +27,16 @@ def test_abbreviated_rank_is_written_in_full() -> None:
 
 
 def test_later_mention_by_surname_is_the_same_person() -> None:
-    text = "Detective Sergeant Hannah Okafor leads the team.\n\nDS Okafor added that more was to come."
+    text = (
+        "Detective Sergeant Hannah Okafor leads the team.\n\nDS Okafor added that more was to come."
+    )
     assert officers(text) == [("Hannah Okafor", "Detective Sergeant")]
 
 
 def test_title_with_complement_after_name() -> None:
-    found = officers("Lena Brandt, Director of Operations at the agency, said the figures were clear.")
+    found = officers(
+        "Lena Brandt, Director of Operations at the agency, said the figures were clear."
+    )
     assert found == [("Lena Brandt", "Director of Operations")]
 
 
@@ -46,7 +50,10 @@ def test_a_name_without_title_is_not_an_official() -> None:
 
 
 def test_redaction_removes_private_people() -> None:
-    text = "John Harrow, 41, of Mill Lane, who taught at Greenfield Academy, was jailed, said Detective Inspector Amara Singh."
+    text = (
+        "John Harrow, 41, of Mill Lane, who taught at Greenfield Academy, was jailed, "
+        "said Detective Inspector Amara Singh."
+    )
     out = redact(text, keep=["Amara Singh"])
     for private in ("John Harrow", "41", "Mill Lane", "Greenfield Academy"):
         assert private not in out

@@ -61,10 +61,22 @@ def test_relative_periods_need_a_date() -> None:
     assert period.period_start is None and period.period_end is None
 
 
-@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)), st.sampled_from([
-    "last year", "over the past 12 months", "in the last six weeks", "last month", "a 13-day operation",
-    "since 2006", "this year", "in March", "between May and July",
-]))
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
+    st.sampled_from(
+        [
+            "last year",
+            "over the past 12 months",
+            "in the last six weeks",
+            "last month",
+            "a 13-day operation",
+            "since 2006",
+            "this year",
+            "in March",
+            "between May and July",
+        ]
+    ),
+)
 def test_periods_are_ordered(published: date, text: str) -> None:
     for period in find_periods(text, published, "GB"):
         if period.period_start and period.period_end:

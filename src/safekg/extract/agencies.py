@@ -315,13 +315,13 @@ def _names_in_piece(
     for i, word in enumerate(words):
         if word == "of" and 0 < i < len(words) - 1 and (words[i - 1] in sh.unit_heads) and i >= 2:
             j = i + 1 + (1 if words[i + 1] == "the" else 0)
-            left = _name_from(text, tokens[:i], base, sh)
-            right = _name_from(text, tokens[j:], base, sh)
-            if left and right and not left.generic:
+            unit = _name_from(text, tokens[:i], base, sh)
+            owner = _name_from(text, tokens[j:], base, sh)
+            if unit and owner and not unit.generic:
                 return [
                     *found,
-                    _Found(left.start, left.end, left.name, left.acronym, right.name),
-                    right,
+                    _Found(unit.start, unit.end, unit.name, unit.acronym, owner.name),
+                    owner,
                 ]
     return [*found, one]
 
@@ -355,7 +355,7 @@ def _name_from(
         if joined_at is not None and (joined_at == 1 or _ends_with_head(trimmed[:joined_at])):
             head_len = 1
         else:
-            # the last head inside the piece: "Humberside Police Chief Constable" -> "Humberside Police"
+            # the last head inside: "Humberside Police Chief Constable" -> "Humberside Police"
             for k in range(len(trimmed) - 1, 0, -1):
                 if _ends_with_head(trimmed[:k]) and not _is_generic(trimmed[:k]):
                     end_i = k
@@ -408,7 +408,7 @@ def _looks_like_acronym(candidate: str, name: str) -> bool:
 
 def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
     """Every organisation named in the article, its mentions, and its main actor."""
-    bodies, pattern, by_name, by_acronym = gazetteer()
+    _, pattern, by_name, by_acronym = gazetteer()
     agencies: dict[str, AgencyInfo] = {}
     mentions: list[Mention] = []
     acronyms: dict[str, str] = {}  # acronym defined in this article -> key
@@ -519,7 +519,7 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
                 parent = by_name[norm(parent)].name
             add(found.name, found.start, found.end, sentence, acronym=found.acronym, parent=parent)
             covered.append((found.start, found.end))
-        # Acronyms on their own: defined in this article, or a gazetteer acronym that is not ambiguous.
+        # Acronyms on their own: defined in this article, or an unambiguous gazetteer acronym.
         for m in re.finditer(
             r"(?<![\w.-])([A-Z][A-Z&.]{1,9}[A-Z.]?)(?:'s)?(?![\w-])", sentence.text
         ):
@@ -583,7 +583,7 @@ def _owner_of_token(
 def _extends_known(
     found: _Found, covered: list[tuple[int, int]], text: str
 ) -> tuple[int, int] | None:
-    """The known name that ``found`` extends with words of its own, on the left or by 'and'/'for'."""
+    """The known name that ``found`` extends with words of its own (left, or by 'and'/'for')."""
     for s, e in covered:
         if not (found.start <= s and e <= found.end) or (s, e) == (found.start, found.end):
             continue

@@ -103,7 +103,8 @@ def _parties(
         elif re.search(
             r"\b(?:to|for|in|into|towards|toward)\s+(?:the\s+)?(?:[a-z]+\s+)?$", before
         ) or re.match(
-            r"\s+(?:will|has|have|is|are|was|were)?\s*(?:receive|received|receives|get|gets|got|be given)",
+            r"\s+(?:will|has|have|is|are|was|were)?\s*"
+            r"(?:receive|received|receives|get|gets|got|be given)",
             after,
         ):
             recipient = recipient or m.key

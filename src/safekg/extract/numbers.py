@@ -113,7 +113,9 @@ def words_to_number(text: str) -> int | None:
 
 
 @cache
-def _qualifier_patterns() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str]]:
+def _qualifier_patterns() -> tuple[
+    re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str]
+]:
     lex = lexicon()
     before = "|".join(re.escape(p) for p, _ in lex.qualifiers)
     words = "|".join(re.escape(p) for p, _ in lex.currency_words)

@@ -110,7 +110,8 @@ def find_officers(
             form = m.group(0)
             rank = _rank_of(form)
             title_end = m.end()
-            # A complement: "Director of Threat Leadership", "Minister of Corrections, Policing and Public Safety"
+            # A complement: "Director of Threat Leadership",
+            # "Minister of Corrections, Policing and Public Safety"
             comp = None
             if rank in lex.complement or form[:1].isupper():
                 comp = re.match(
@@ -144,7 +145,8 @@ def find_officers(
                 if complement_words and complement_words[-1] in {"and", "&", ","}:
                     complement_words = complement_words[:-1]
                 if lex.title_re.search(" ".join(complement_words)):
-                    continue  # "head of SECI, Major General Lerato Mokoena": the later title names her
+                    # "head of SECI, Major General Lerato Mokoena": the later title names her
+                    continue
                 names_org = bool(complement_words) and (
                     _ends_with_head(complement_words)
                     or any(w.endswith(("'s", "\u2019s")) for w in complement_words)
@@ -182,7 +184,8 @@ def find_officers(
                 )
                 if nm:
                     if lex.title_re.match(after.lstrip(", ")):
-                        continue  # "spokesperson Brigadier Themba Nkosi": the next title names the person
+                        # "spokesperson Brigadier Themba Nkosi": the next title names the person
+                        continue
                     name_words = _clean_name(nm.group(1).split())
             if (
                 name_words
@@ -256,9 +259,7 @@ def _written_in_full(written: str) -> bool:
 
 
 def _is_agency_word(words: list[str], agencies: AgencyIndex) -> bool:
-    from safekg.extract.agencies import norm
-
-    from safekg.extract.agencies import shapes
+    from safekg.extract.agencies import norm, shapes
 
     nouns = shapes().generic | {h.lower() for h in shapes().heads} | _NOT_NAME_NOUNS
     if any(w.lower() in nouns for w in words):
@@ -299,9 +300,7 @@ def _resolve(found: list[OfficerMention]) -> list[OfficerMention]:
     out: dict[str, OfficerMention] = {}
     for o in full:
         key = o.name.split()[-1].lower() + "|" + o.name.split()[0].lower()
-        if key not in out:
-            out[key] = o
-        elif o.agency and not out[key].agency:
+        if key not in out or (o.agency and not out[key].agency):
             out[key] = o
     for o in found:
         if o.full:

@@ -270,7 +270,8 @@ def _noun_before(text: str, start: int) -> tuple[str, str] | None:
     lex = lexicon()
     head = text[max(0, start - 40) : start].lower()
     m = re.search(
-        r"([a-z][a-z' -]*?)\s+(?:of|for|totall?ing|numbering|reached|stood at|rose to|to)\s+(?:a total of\s+|some\s+)?$",
+        r"([a-z][a-z' -]*?)\s+(?:of|for|totall?ing|numbering|reached|stood at|rose to|to)\s+"
+        r"(?:a total of\s+|some\s+)?$",
         head,
     )
     if not m:
@@ -395,7 +396,7 @@ def find_figures(
             if subset:
                 if noun_cls in {"arrests", "charge_counts", "convictions", "warrants"}:
                     continue  # "five of the arrests": a part of a figure given before
-                if noun_cls == "" or noun and noun[1] == "of those":
+                if noun_cls == "" or (noun and noun[1] == "of those"):
                     noun_cls = _antecedent([f for _, f, _ in found_here], text, n.start)
                 phrase = re.match(
                     r"\s+of\s+(?:the|those|them|these|whom|which|its|their)(?:\s+[a-z-]+)?",
@@ -597,7 +598,8 @@ def _join_split_totals(text: str, numbers: list[Number]) -> list[Number]:
 
 
 _PARTNER = re.compile(
-    r"\b(?:with|alongside|and|including|partners?|assisted by|supported by|help of|helped by|together with|working with|in partnership with|from|to|by)\s+(?:the\s+)?$",
+    r"\b(?:with|alongside|and|including|partners?|assisted by|supported by|help of|helped by"
+    r"|together with|working with|in partnership with|from|to|by)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -620,8 +622,8 @@ def _agency(
 
 
 _REFERS_BACK = re.compile(
-    r"\b(?:its|their|they|the (?:unit|team|task ?force|squad|force|agency|bureau|command|centre|center|"
-    r"section|division|service|department|office)|our|we)\b",
+    r"\b(?:its|their|they|our|we|the (?:unit|team|task ?force|squad|force|agency|bureau|command"
+    r"|centre|center|section|division|service|department|office))\b",
     re.IGNORECASE,
 )
 

@@ -21,7 +21,10 @@ MONTHS = (
     | {"sept": 9}
 )
 
-_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
 _YEAR = r"(?:19|20)\d\d"
 _COUNT = r"(?:\d+|[a-z]+(?:-[a-z]+)?)"
 _UNIT = r"(?:days?|weeks?|fortnight|months?|years?)"
@@ -85,7 +88,7 @@ def financial_year(first_year: int, country: str | None) -> tuple[date, date]:
     """The financial year that starts in ``first_year`` in ``country``."""
     starts = _config()["financial_year_start"]
     assert isinstance(starts, dict)
-    month = int(starts.get(country or "default", starts["default"]))
+    month = int(str(starts.get(country or "default", starts["default"])))
     if month == 1:
         return date(first_year, 1, 1), date(first_year, 12, 31)
     begin = date(first_year, month, 1)
@@ -156,7 +159,9 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
         add(m, date(int(m.group(1)), 1, 1), date(int(m.group(2)), 12, 31))
     # "since the first lockdown", "since April 2019", "since 2006", "since forming in 2006"
     for m in re.finditer(
-        rf"\bsince\s+(?:(?:it was |being )?(?:formed|forming|created|launched|set up|its creation|its launch)\s+in\s+)?(?:(the [a-z ]+?lockdown|the start of the pandemic|the pandemic began|lockdown began)|(?:({_MONTH})\s+)?({_YEAR}))",
+        r"\bsince\s+(?:(?:it was |being )?(?:formed|forming|created|launched|set up"
+        r"|its creation|its launch)\s+in\s+)?(?:(the [a-z ]+?lockdown|the start of the pandemic"
+        rf"|the pandemic began|lockdown began)|(?:({_MONTH})\s+)?({_YEAR}))",
         low,
     ):
         if published is None:
@@ -209,10 +214,12 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
                 add(m, *_month_range(prev.year, prev.month))
         else:
             add(m, published - timedelta(days=7), published)
-    # Operations of a length: "a 13-day operation", "13 days of action", "week-long", "a two-week operation"
+    # Operations of a length: "a 13-day operation", "13 days of action", "week-long"
     for m in re.finditer(
         rf"\b(?:(?:a|an|one)\s+)?(?:({_COUNT})[\s-])?(day|week|month|fortnight)[\s-]?long\b"
-        rf"|\b({_COUNT})[\s-](days?|weeks?|months?)(?:\s+of\s+(?:action|activity|concerted action|intensive activity)|[\s-]+(?:long\s+)?(?:operation|crackdown|blitz|campaign|sting|investigation))"
+        rf"|\b({_COUNT})[\s-](days?|weeks?|months?)"
+        r"(?:\s+of\s+(?:action|activity|concerted action|intensive activity)"
+        r"|[\s-]+(?:long\s+)?(?:operation|crackdown|blitz|campaign|sting|investigation))"
         rf"|\bweek\s+of\s+(?:action|activity)\b",
         low,
     ):
