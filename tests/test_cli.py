@@ -135,8 +135,8 @@ def test_validate_the_store_and_a_file(store: Path, tmp_path: Path) -> None:
     assert "conforms" in ok.stderr
     bad = tmp_path / "bad.ttl"
     bad.write_text(
-        "@prefix sk: <https://w3id.org/safekg/def#> .\n"
-        "<https://w3id.org/safekg/id/agency/x> a sk:Agency .\n",
+        "@prefix org: <http://www.w3.org/ns/org#> .\n"
+        "<https://w3id.org/safekg/id/agency/x> a org:Organization .\n",
         encoding="utf-8",
     )
     result = run("validate", "--data", str(bad))

@@ -82,7 +82,8 @@ class Agency:
     acronym: str | None = None
     parent: str | None = None  # canonical name of the parent organisation
     aliases: tuple[str, ...] = ()  # other names it goes by (in this article or the gazetteer)
-    kind: str = "organisation"  # force | unit | agency | government | charity | company | prosecutor | collaboration | organisation
+    # force, unit, agency, government, charity, company, prosecutor, collaboration, organisation
+    kind: str = "organisation"
     country: str | None = None  # ISO 3166-1 alpha-2 where known
     confidence: float = 0.9
 
