@@ -166,7 +166,8 @@ def stats(*, store_location: StoreLike = None) -> dict[str, int]:
             kind = str(record.get("type"))
             key = kinds.get(kind, f"{kind}s")
             counts[key] = counts.get(key, 0) + 1
-        return {"articles": len(store.graphs()), **counts, "triples": store.triple_count()}
+        articles = len(store.article_hashes())
+        return {"articles": articles, **counts, "triples": store.triple_count()}
 
 
 def export(
@@ -200,6 +201,51 @@ def query(
     """Answer a named query, a ``.rq`` file or SPARQL text (read-only), formatted as ``fmt``."""
     with _opened(store_location, read_only=True) as store:
         return query_module.run_query(store, text_or_name, params=params or {}, fmt=fmt)
+
+
+def explain(iri: str, *, store_location: StoreLike = None) -> str:
+    """What the graph says about one node, with the article sentences it came from."""
+    from safekg import explain as explain_module
+
+    with _opened(store_location, read_only=True) as store:
+        return explain_module.render(explain_module.explain(store, iri))
+
+
+def link(
+    *,
+    store_location: StoreLike = None,
+    endpoint: str | None = None,
+    threshold: float = 0.85,
+) -> LinkReport:
+    """Link agencies, areas and offences to open data; write the links graph.
+
+    The reference tables under ``data/reference`` are used as they are; only
+    with ``endpoint`` is a Wikidata-compatible SPARQL endpoint asked about
+    agencies the tables do not know.
+    """
+    from safekg import link as link_module
+    from safekg import reconcile as reconcile_module
+
+    with _opened(store_location, read_only=False) as store:
+        reconciled = None
+        if endpoint:
+            reconciled = reconcile_module.reconcile(
+                link_module.unlinked_agencies(store), endpoint, threshold=threshold
+            )
+        graph = link_module.link_graph(store, reconciled=reconciled)
+        store.replace_graph(link_module.LINKS_GRAPH, oxigraph_triples(graph))
+        return LinkReport(
+            counts=link_module.linkset_counts(graph),
+            for_review=tuple(reconciled.refused_for_review) if reconciled else (),
+            unmatched=tuple(reconciled.unmatched) if reconciled else (),
+        )
+
+
+@dataclass(frozen=True)
+class LinkReport:
+    counts: dict[str, int]
+    for_review: tuple[object, ...] = ()
+    unmatched: tuple[object, ...] = ()
 
 
 @contextmanager

@@ -274,6 +274,48 @@ def remove(
     err.print(f"removed {len(removed)} article{'s' if len(removed) != 1 else ''}", markup=False)
 
 
+@app.command()
+def explain(
+    iri: Annotated[
+        str,
+        typer.Argument(
+            help="The fact's IRI, in full or prefixed (ag:..., pe:...).", show_default=False
+        ),
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Print what the graph says about a fact and the article sentence it came from.
+
+    Example: safekg explain https://w3id.org/safekg/id/observation/001_924c3bbeb742ac3a/...
+    """
+    typer.echo(api.explain(iri, store_location=store), nl=False)
+
+
+@app.command()
+def link(
+    store: StoreOption = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="Also ask this Wikidata-compatible SPARQL endpoint about unknown agencies "
+            "(nothing reaches the network without it).",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Lowest score at which a candidate is accepted.")
+    ] = 0.85,
+) -> None:
+    """Link agencies, areas and offences to Wikidata, ONS GSS and legislation.gov.uk.
+
+    Example: safekg link
+    """
+    report = api.link(store_location=store, endpoint=endpoint, threshold=threshold)
+    for target, count in sorted(report.counts.items()):
+        err.print(f"{target}\t{count} links", markup=False)
+    for item in report.for_review:
+        err.print(f"for review: {item}", markup=False)
+
+
 @app.command("cli-reference", hidden=True)
 def cli_reference_command() -> None:
     """Print the CLI reference in Markdown (the source of docs/cli.md)."""
