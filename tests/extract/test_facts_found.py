@@ -72,3 +72,47 @@ def test_offsets_point_into_the_article() -> None:
         sentence = article.text[outcome.evidence.start : outcome.evidence.end]
         assert sentence.strip()
         assert outcome.evidence.text.split()[0] == sentence.split()[0]
+
+
+COMMISSIONER = """Posted: 14 February 2024
+
+Kent Police's Paedophile Online Investigation Team (POLIT) charged 57 people last year.
+
+Kent's Police and Crime Commissioner, Matthew Scott, said the force had secured an extra £1.2m
+from the Home Office to recruit eight more investigators.
+"""
+
+JOINT = """BRISBANE, Feb. 2, 2023 - Queensland Police Service's Taskforce Argos has laid 412 charges
+against 77 alleged offenders following a six-week operation.
+
+Detective Acting Superintendent Glen Hubbard said officers executed 96 search warrants.
+
+The Australian Centre to Counter Child Exploitation (ACCCE) helped. The ACCCE analysed images.
+The ACCCE is part of the AFP.
+"""
+
+
+def test_a_title_is_not_an_organisation_and_secured_money_is_funding() -> None:
+    facts = extract(Article(id="pcc", text=COMMISSIONER, published=date(2024, 2, 14)))
+    assert "Kent's Police" not in {a.name for a in facts.agencies}
+    assert [(o.name, o.rank) for o in facts.officers] == [
+        ("Matthew Scott", "Police and Crime Commissioner")
+    ]
+    (grant,) = facts.fundings
+    assert (grant.amount, grant.currency, grant.funder) == (
+        Decimal(1_200_000),
+        "GBP",
+        "Home Office",
+    )
+
+
+def test_charges_count_people_and_the_lede_names_the_actor() -> None:
+    facts = extract(Article(id="joint", text=JOINT, published=date(2023, 2, 2)))
+    by_measure = {o.measure: o for o in facts.outcomes}
+    assert by_measure["charges"].value == 77  # people charged, not the 412 charges
+    assert by_measure["warrants_executed"].agency in {
+        "Taskforce Argos",
+        "Queensland Police Service",
+    }
+    # six weeks, counted inclusively, end on the article's date
+    assert by_measure["charges"].period_start == date(2022, 12, 23)

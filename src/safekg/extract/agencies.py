@@ -471,9 +471,12 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
             )
             add(m.group(0), start, end, sentence, known=body, acronym=acronym)
             covered.append((start, end))
+        titles = _title_spans(sentence)
         for found in _shape_names(sentence) + _acronym_in_name(sentence):
             if found.generic or norm(found.name) in _title_keys():
                 continue
+            if any(found.start <= s < found.end < e for s, e in titles):
+                continue  # "Kent's Police and Crime Commissioner": a title, not a body
             longer = _extends_known(found, covered, text)
             if longer is not None:
                 # "Ministry of Justice and Security", "WA Joint Anti Child Exploitation Team":
@@ -539,7 +542,7 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
     _merge_partial_names(agencies, mentions)
     country = _country(agencies)
     _localise_aliases(agencies, mentions, country, text)
-    main = _main_agency(agencies, mentions)
+    main = _main_agency(agencies, mentions, sentences)
     return AgencyIndex(agencies, sorted(mentions, key=lambda m: m.start), main, country)
 
 
@@ -647,7 +650,9 @@ def _country(agencies: dict[str, AgencyInfo]) -> str | None:
 _ACTOR_KINDS = {"unit": 3.0, "collaboration": 2.5, "force": 2.0, "agency": 2.0, "charity": 1.0}
 
 
-def _main_agency(agencies: dict[str, AgencyInfo], mentions: list[Mention]) -> str | None:
+def _main_agency(
+    agencies: dict[str, AgencyInfo], mentions: list[Mention], sentences: list[Sentence]
+) -> str | None:
     """The organisation the article is about: named early, often, and doing police work."""
     if not agencies:
         return None
@@ -655,6 +660,11 @@ def _main_agency(agencies: dict[str, AgencyInfo], mentions: list[Mention]) -> st
         k: i
         for i, k in enumerate(dict.fromkeys(m.key for m in sorted(mentions, key=lambda m: m.start)))
     }
+
+    # the organisations of the first sentence that names any: the lede's actors
+    ordered = sorted(mentions, key=lambda m: m.start)
+    lede = next((s for s in sentences if ordered and s.start <= ordered[0].start < s.end), None)
+    first_named = {m.key for m in ordered if lede and lede.start <= m.start < lede.end}
 
     def score(key: str) -> float:
         info = agencies[key]
@@ -668,7 +678,8 @@ def _main_agency(agencies: dict[str, AgencyInfo], mentions: list[Mention]) -> st
                 else "force"
             )
         weight = _ACTOR_KINDS.get(kind, 0.2)
-        return weight * (1 + 0.5 * info.mentions) + 2 * max(0.0, 3.0 - order.get(key, 9))
+        lede = 4.0 if key in first_named else 0.0
+        return weight * (1 + 0.5 * info.mentions) + 2 * max(0.0, 3.0 - order.get(key, 9)) + lede
 
     return max(agencies, key=score)
 
@@ -698,6 +709,17 @@ def _acronym_in_name(sentence: Sentence) -> list[_Found]:
         start = sentence.start + m.start(1) + m.group(1).rindex(words[0])
         out.append(_Found(start, sentence.start + m.end(), name, m.group(2)))
     return out
+
+
+def _title_spans(sentence: Sentence) -> list[tuple[int, int]]:
+    """Where titles of several words stand in a sentence ("Police and Crime Commissioner")."""
+    from safekg.extract.officers import lexicon as title_lexicon
+
+    return [
+        (sentence.start + m.start(), sentence.start + m.end())
+        for m in title_lexicon().title_re.finditer(sentence.text)
+        if " " in m.group(0) and m.group(0)[:1].isupper()
+    ]
 
 
 @cache
