@@ -446,7 +446,7 @@ def find_figures(
                     agencies,
                     focus[0] if focus and index - focus[1] <= 3 else None,
                 )
-                p_start, p_end = _period(periods, n, last_period, index, published)
+                p_start, p_end = _period(text, periods, n, last_period, index, published)
                 found_here.append(
                     (
                         n,
@@ -644,6 +644,7 @@ def _actors(sentence: Sentence, agencies: AgencyIndex, until: int) -> list[Menti
 
 
 def _period(
+    text: str,
     periods: list[Period],
     n: Number,
     last: tuple[date | None, date | None, int] | None,
@@ -652,8 +653,18 @@ def _period(
 ) -> tuple[date | None, date | None]:
     own = [p for p in periods if not p.anaphoric]
     if own:
-        best = min(own, key=lambda p: min(abs(p.start - n.end), abs(n.start - p.end)))
+        # in the figure's own stretch between commas first, then the nearest
+        best = min(
+            own,
+            key=lambda p: (
+                "," in text[min(p.end, n.start) : max(p.start, n.end)],
+                min(abs(p.start - n.end), abs(n.start - p.end)),
+            ),
+        )
         return best.period_start, best.period_end
+    open_ended = [p for p in periods if p.anaphoric and p.period_end]
+    if open_ended:
+        return (last[0] if last else None), open_ended[0].period_end
     if last and (any(p.anaphoric for p in periods) or index - last[2] <= 3):
         return last[0], last[1]
     return None, published

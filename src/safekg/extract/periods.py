@@ -121,9 +121,18 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
 
     # Anaphora: "in those 12 months", "during the same period".
     for m in re.finditer(
-        r"\b(?:those|these|that|the same)\s+(?:\S+\s+)?(?:" + _UNIT + r"|period)\b", low
+        r"\b(?:those|these|that|the same)\s+(?:\S+\s+)?(?:" + _UNIT + r"|period)\b"
+        r"|\b(?:during|over|in|throughout) the (?:year|period|operation|campaign)\b(?! to\b)",
+        low,
     ):
         add(m, None, None, anaphoric=True)
+    # "since the strike force was set up": from a start said before, up to the article's date
+    for m in re.finditer(
+        r"\bsince (?:the|it|its) [a-z ]{0,40}?(?:was |were )?(?:set up|formed|launched|created"
+        r"|established|began|started)\b",
+        low,
+    ):
+        add(m, None, published, anaphoric=True)
     # Financial years: "2022-23", "2022/23 financial year", "FY2023".
     for m in re.finditer(
         rf"\b({_YEAR})\s?[-/]\s?(\d\d)(?:\d\d)?\b(?:\s+(?:financial|fiscal)\s+year)?", low
@@ -157,6 +166,11 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
     # "between 2012 and 2021", "from 2019 to 2021"
     for m in re.finditer(rf"\b(?:between|from)\s+({_YEAR})\s+(?:and|to|-)\s+({_YEAR})\b", low):
         add(m, date(int(m.group(1)), 1, 1), date(int(m.group(2)), 12, 31))
+    # "since April last year"
+    for m in re.finditer(rf"\bsince\s+({_MONTH})\s+(last|this)\s+year\b", low):
+        if published:
+            year = published.year - (1 if m.group(2) == "last" else 0)
+            add(m, date(year, MONTHS[m.group(1).rstrip(".")], 1), published)
     # "since the first lockdown", "since April 2019", "since 2006", "since forming in 2006"
     for m in re.finditer(
         r"\bsince\s+(?:(?:it was |being )?(?:formed|forming|created|launched|set up"
@@ -246,7 +260,9 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
         if year:
             add(m, *_month_range(year, month))
     # Years: "in 2019", "during 2017", "for 2021", "2019's"
-    for m in re.finditer(rf"\b(?:in|during|throughout|for|of|over)\s+({_YEAR})\b(?![-/]\d)", low):
+    for m in re.finditer(
+        rf"\b(?:in|during|throughout|for|of|(?:calendar |the )?year)\s+({_YEAR})\b(?![-/]\d)", low
+    ):
         year = int(m.group(1))
         add(m, date(year, 1, 1), date(year, 12, 31))
     found.sort(key=lambda p: p.start)
