@@ -525,7 +525,9 @@ class ReferenceTables:
 
 # -- reading the store ----------------------------------------------------------------------
 
-_EXCLUDED: Final = f"FILTER(?g NOT IN (<{LINKS_GRAPH}>, <{DESCRIPTION_GRAPH}>))"
+INFERRED_GRAPH: Final = "https://w3id.org/safekg/graph/inferred"
+_SYSTEM_GRAPHS: Final = (LINKS_GRAPH, DESCRIPTION_GRAPH, INFERRED_GRAPH)
+_EXCLUDED: Final = "FILTER(?g NOT IN (" + ", ".join(f"<{g}>" for g in _SYSTEM_GRAPHS) + "))"
 
 
 def _select(source: Queryable, sparql: str) -> list[ox.QuerySolution]:

@@ -594,6 +594,9 @@ def _answer(
     fmt: ResultFormat,
     max_rows: int | None,
 ) -> str:
+    inner = getattr(store, "pyoxigraph", None)
+    if isinstance(inner, pyoxigraph.Store):
+        store = inner  # an embedded safekg store: bind parameters with Oxigraph's own substitution
     if substitutions and not isinstance(store, pyoxigraph.Store):
         if parsed.has_values:
             raise SafeKGError("a query that ends with VALUES cannot take parameters on this store")

@@ -13,35 +13,74 @@ reasoner sees them, the triples are made fit for it:
   property the ontology does not declare an object or datatype property;
 - HermiT skips literals of datatypes outside the OWL 2 datatype map (``xsd:date``).
 
-The report says whether the whole is consistent, and gives the class memberships
-that HermiT infers and the data did not state, as ``rdf:type`` triples.
+The report says whether the whole is consistent, and gives what HermiT infers and
+the input did not state: class memberships (``rdf:type``) and the values of object
+properties that follow from the ontology's inverse, transitive and sub-property
+axioms (a unit's whole parent chain as ``org:transitiveSubOrganizationOf``, an
+organisation's ``org:hasMember`` from its members' ``org:memberOf``). HermiT lists
+a property's values without those of its sub-properties, and owlready2 keeps only
+values whose inverse is not stated; both are added back here.
+
+``reason_store(store)`` reasons over every named graph of a store but its own
+output and the dataset description, and stores what it infers in one named graph,
+``INFERRED_GRAPH``, which says of itself that it is inferred (``sk:inferred true``)
+and was generated (``prov:wasGeneratedBy``) by a reasoning activity that
+``prov:used`` the ontology version and each graph it read. Article graphs are never
+written, so ``safekg facts`` reads extracted facts only. An inconsistent store gets
+no inferred graph (an old one is removed: it no longer follows from the data).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
+import pyoxigraph as ox
 import rdflib
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from safekg import resources
 from safekg.errors import SafeKGError
+from safekg.vocab import GRAPH_BASE, ID, ONTOLOGY_IRI, PROV, SK
 
-__all__ = ["ReasonReport", "ReasonerError", "check_consistency"]
+if TYPE_CHECKING:
+    from safekg.store import Store
+
+__all__ = [
+    "INFERRED_GRAPH",
+    "ReasonReport",
+    "ReasonerError",
+    "StoreReasoning",
+    "check_consistency",
+    "inferred_graph",
+    "reason_store",
+]
+
+#: The named graph that holds what the reasoner inferred, and nothing else.
+INFERRED_GRAPH: Final = GRAPH_BASE + "inferred"
+#: Graphs the reasoner does not read: its own output and the dataset description
+#: (``safekg.link.DESCRIPTION_GRAPH``), whose counts describe the store, not the world.
+NOT_READ: Final = frozenset({INFERRED_GRAPH, GRAPH_BASE + "dataset"})
+#: Reasoning activities are named by a hash of what they read, so the same store
+#: always gives the same inferred graph.
+ACTIVITY_BASE: Final = ID + "reasoning/"
+DEFAULT_TIMEOUT_S: Final = 300.0
 
 _OWLREADY: Final = "http://www.lesfleursdunormal.fr/static/_downloads/owlready_ontology.owl#"
 # rdf:type objects that make their subject a term of the ontology, not an individual.
@@ -86,8 +125,21 @@ class ReasonReport:
     """What HermiT concluded about the ontology and the data."""
 
     consistent: bool
-    inferred: Graph  # (individual, rdf:type, class) that HermiT infers and the data did not state
+    inferred: Graph  # types and object property values entailed and not stated
     message: str
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class StoreReasoning:
+    """What reasoning over a store found, and what it wrote."""
+
+    consistent: bool
+    message: str
+    graphs: tuple[str, ...]  # the named graphs read
+    inferred: int  # triples inferred (besides the graph's own description)
+    written: bool  # the inferred graph was replaced
+    graph: str = INFERRED_GRAPH
     seconds: float = 0.0
 
 
@@ -141,18 +193,24 @@ def _strip(graph: Graph) -> Graph:
     return graph
 
 
-def check_consistency(data: Graph | None = None, *, timeout_s: float = 120) -> ReasonReport:
+def check_consistency(
+    data: Graph | None = None, *, timeout_s: float = DEFAULT_TIMEOUT_S
+) -> ReasonReport:
     """Run HermiT over the ontology (and ``data``) and report whether they are consistent.
 
-    Raises ``ReasonerError`` when Java or HermiT fails, or the run takes longer than
-    ``timeout_s`` seconds.
+    ``report.inferred`` holds what follows and was not stated: with ``data``, only
+    triples about the nodes of the data. Raises ``ReasonerError`` when Java is
+    missing, HermiT fails, or the run takes longer than ``timeout_s`` seconds.
     """
+    if shutil.which("java") is None:
+        raise ReasonerError("the reasoner needs Java (install a Java runtime, 11 or newer)")
     started = time.monotonic()
+    prepared = _prepared(data)
     with tempfile.TemporaryDirectory(prefix="safekg-reason-") as folder:
         work = Path(folder)
         source = work / "input.nt"
         result = work / "result.json"
-        _prepared(data).serialize(destination=source, format="nt", encoding="utf-8")
+        prepared.serialize(destination=source, format="nt", encoding="utf-8")
         env = {**os.environ, "TMPDIR": folder, "TEMP": folder, "TMP": folder}
         command = [sys.executable, "-m", "safekg.reason", str(source), str(result)]
         process = subprocess.Popen(
@@ -174,12 +232,15 @@ def check_consistency(data: Graph | None = None, *, timeout_s: float = 120) -> R
             last = detail[-1] if detail else f"exit status {process.returncode}"
             raise ReasonerError(f"the reasoner failed: {last}")
         outcome = json.loads(result.read_text(encoding="utf-8"))
+    about = _nodes(data) if data is not None else None
     inferred = Graph()
-    for individual, cls in outcome.get("inferred", []):
-        inferred.add((URIRef(individual), RDF.type, URIRef(cls)))
+    for subject, predicate, obj in _entailed(outcome):
+        triple = (URIRef(subject), URIRef(predicate), URIRef(obj))
+        if triple not in prepared and (about is None or triple[0] in about):
+            inferred.add(triple)
     message = str(outcome["message"])
     if not outcome["consistent"]:
-        clashes = _disjoint_clashes(_prepared(data))
+        clashes = _disjoint_clashes(prepared)
         if clashes:
             message = "The ontology and data are inconsistent: " + "; ".join(clashes[:5]) + "."
     return ReasonReport(
@@ -188,6 +249,106 @@ def check_consistency(data: Graph | None = None, *, timeout_s: float = 120) -> R
         message=message,
         seconds=time.monotonic() - started,
     )
+
+
+def _entailed(outcome: dict[str, Any]) -> Iterable[tuple[str, str, str]]:
+    for individual, cls in outcome.get("types", []):
+        yield str(individual), str(RDF.type), str(cls)
+    for subject, predicate, obj in outcome.get("relations", []):
+        yield str(subject), str(predicate), str(obj)
+
+
+def _nodes(data: Graph) -> set[Node]:
+    """The IRIs the data says something about, or points at."""
+    nodes: set[Node] = set()
+    for subject, predicate, obj in data:
+        if isinstance(subject, URIRef):
+            nodes.add(subject)
+        if isinstance(obj, URIRef) and predicate != RDF.type:
+            nodes.add(obj)
+    return nodes
+
+
+# ------------------------------------------------------------------ a store
+
+
+def reason_store(
+    store: Store, *, write: bool = True, timeout_s: float = DEFAULT_TIMEOUT_S
+) -> StoreReasoning:
+    """Check a store's graphs against the ontology; store what follows in ``INFERRED_GRAPH``.
+
+    Reads every named graph but ``NOT_READ``. When the whole is consistent and
+    ``write`` is true, the inferred graph is replaced by what HermiT inferred, with
+    its description (see :func:`inferred_graph`); when it is inconsistent, an old
+    inferred graph is removed (if ``write``) and nothing else changes.
+    """
+    read = tuple(g for g in store.graphs() if g not in NOT_READ)
+    data = Graph()
+    wanted = set(read)
+    for quad in store.quads():
+        graph_name = quad.graph_name
+        if isinstance(graph_name, ox.NamedNode) and graph_name.value in wanted:
+            data.add(_rdflib_triple(quad))
+    report = check_consistency(data, timeout_s=timeout_s)
+    written = False
+    if write:
+        if report.consistent:
+            store.replace_graph(INFERRED_GRAPH, inferred_graph(report.inferred, data, read))
+        else:
+            store.remove_graph(INFERRED_GRAPH)
+        store.flush()
+        written = True
+    return StoreReasoning(
+        consistent=report.consistent,
+        message=report.message,
+        graphs=read,
+        inferred=len(report.inferred) if report.consistent else 0,
+        written=written,
+        seconds=report.seconds,
+    )
+
+
+def inferred_graph(inferred: Graph, data: Graph, graphs: Iterable[str]) -> Graph:
+    """The content of ``INFERRED_GRAPH``: ``inferred`` and the graph's own description.
+
+    The graph is ``sk:inferred true`` and ``prov:wasGeneratedBy`` a reasoning
+    activity, named by a hash of ``data`` (so that the same input always gives the
+    same graph), that ``prov:used`` the ontology version and each of ``graphs``.
+    """
+    ontology = _ontology()
+    version = ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI) or URIRef(ONTOLOGY_IRI)
+    lines = sorted(line for line in data.serialize(format="nt").splitlines() if line.strip())
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+    activity = URIRef(ACTIVITY_BASE + digest)
+    graph = Graph()
+    for triple in inferred:
+        graph.add(triple)
+    node = URIRef(INFERRED_GRAPH)
+    graph.add((node, RDF.type, PROV.Entity))
+    graph.add((node, SK.inferred, Literal(True)))
+    graph.add((node, RDFS.label, Literal("What OWL reasoning infers from the graph", lang="en")))
+    graph.add((node, PROV.wasGeneratedBy, activity))
+    graph.add((activity, RDF.type, PROV.Activity))
+    graph.add((activity, RDFS.label, Literal("HermiT reasoning over the safekg ontology")))
+    graph.add((activity, PROV.used, URIRef(str(version))))
+    for name in graphs:
+        graph.add((activity, PROV.used, URIRef(name)))
+    return graph
+
+
+def _rdflib_triple(quad: ox.Quad) -> tuple[Node, Node, Node]:
+    def term(value: Any) -> Node:
+        if isinstance(value, ox.NamedNode):
+            return URIRef(value.value)
+        if isinstance(value, ox.BlankNode):
+            return rdflib.BNode(value.value)
+        if isinstance(value, ox.Literal):
+            if value.language:
+                return Literal(value.value, lang=value.language)
+            return Literal(value.value, datatype=URIRef(value.datatype.value))
+        raise ReasonerError(f"cannot reason over an RDF-star triple term: {value}")
+
+    return term(quad.subject), term(quad.predicate), term(quad.object)
 
 
 def _disjoint_clashes(graph: Graph) -> list[str]:
@@ -249,13 +410,9 @@ def _worker(source: str, destination: str) -> None:
         world.get_ontology("https://w3id.org/safekg/reasoning-input").load(
             fileobj=stream, format="ntriples"
         )
-    asserted = {
-        individual.iri: {cls.iri for cls in individual.is_a if hasattr(cls, "iri")}
-        for individual in world.individuals()
-    }
     try:
         owlready2.sync_reasoner_hermit(
-            world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
+            world, infer_property_values=True, debug=0, ignore_unsupported_datatypes=True
         )
     except owlready2.OwlReadyInconsistentOntologyError:
         message = (
@@ -263,22 +420,103 @@ def _worker(source: str, destination: str) -> None:
             "such as an individual of two disjoint classes (a person typed as an "
             "organisation) or a value outside a property's range."
         )
-        payload: dict[str, object] = {"consistent": False, "message": message, "inferred": []}
+        payload: dict[str, object] = {"consistent": False, "message": message}
     else:
-        inferred: list[tuple[str, str]] = []
-        for individual in world.individuals():
-            stated = asserted.get(individual.iri, set())
-            for cls in individual.INDIRECT_is_a:
-                iri = getattr(cls, "iri", None)
-                new = isinstance(iri, str) and iri not in stated and iri != str(OWL.Thing)
-                if isinstance(cls, owlready2.ThingClass) and isinstance(iri, str) and new:
-                    inferred.append((individual.iri, iri))
         payload = {
             "consistent": True,
             "message": "The ontology and data are consistent.",
-            "inferred": sorted(set(inferred)),
+            "types": _worker_types(world),
+            "relations": _worker_relations(world, Path(destination).with_name("reasoned.nt")),
         }
     Path(destination).write_text(json.dumps(payload), encoding="utf-8")
+
+
+def _worker_types(world: Any) -> list[tuple[str, str]]:
+    """Every named class each individual belongs to (stated ones are dropped later)."""
+    import owlready2
+
+    types: set[tuple[str, str]] = set()
+    for individual in world.individuals():
+        for cls in individual.INDIRECT_is_a:
+            iri = getattr(cls, "iri", None)
+            if not isinstance(cls, owlready2.ThingClass) or not isinstance(iri, str):
+                continue
+            if iri != str(OWL.Thing):
+                types.add((str(individual.iri), iri))
+    return sorted(types)
+
+
+def _worker_relations(world: Any, scratch: Path) -> list[tuple[str, str, str]]:
+    """Every object property value that holds: the stated ones, HermiT's, and those that
+    follow from them by sub-property, inverse and transitive axioms (HermiT reports a
+    property's values without its sub-properties' ones; owlready2 drops a value whose
+    inverse is stated). Read from the reasoned world saved as N-Triples, since
+    owlready2's Python view of a property that is also an individual is unreliable."""
+    world.save(file=str(scratch), format="ntriples")
+    saved = Graph().parse(scratch, format="nt")
+    properties: set[Node] = {
+        p for p in saved.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef)
+    }
+    pairs: dict[Node, set[tuple[Node, Node]]] = {
+        prop: {
+            (a, b)
+            for a, b in saved.subject_objects(prop)
+            if isinstance(a, URIRef) and isinstance(b, URIRef)
+        }
+        for prop in properties
+    }
+    supers: dict[Node, set[Node]] = {
+        prop: {
+            above
+            for above in saved.transitive_objects(prop, RDFS.subPropertyOf)
+            if isinstance(above, URIRef) and above in properties and above != prop
+        }
+        for prop in properties
+    }
+    inverse: dict[Node, Node] = {}
+    for first, second in saved.subject_objects(OWL.inverseOf):
+        if first in properties and second in properties:
+            inverse[first] = second
+            inverse[second] = first
+    transitive = set(saved.subjects(RDF.type, OWL.TransitiveProperty)) & properties
+    changed = True
+    while changed:
+        changed = False
+        for prop in properties:
+            derived: set[tuple[Node, Node]] = set()
+            for above in supers[prop]:
+                derived |= pairs[prop] - pairs[above]
+                pairs[above] |= pairs[prop]
+            if prop in inverse:
+                flipped = {(b, a) for a, b in pairs[prop]} - pairs[inverse[prop]]
+                pairs[inverse[prop]] |= flipped
+                derived |= flipped
+            if prop in transitive:
+                derived |= _close(pairs[prop])
+            changed = changed or bool(derived)
+    return sorted((str(a), str(prop), str(b)) for prop, found in pairs.items() for a, b in found)
+
+
+def _close(pairs: set[tuple[Node, Node]]) -> set[tuple[Node, Node]]:
+    """Add to ``pairs`` what transitivity gives; return what was added."""
+    added: set[tuple[Node, Node]] = set()
+    following: dict[Node, set[Node]] = {}
+    for a, b in pairs:
+        following.setdefault(a, set()).add(b)
+    for start in list(following):
+        seen: set[Node] = set()
+        todo = list(following[start])
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            todo.extend(following.get(node, ()))
+        for end in seen:
+            if (start, end) not in pairs:
+                added.add((start, end))
+    pairs |= added
+    return added
 
 
 if __name__ == "__main__":

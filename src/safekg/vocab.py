@@ -127,6 +127,7 @@ class SK(DefinedNamespace):
     acronym: URIRef
     sha256: URIRef
     asOf: URIRef
+    inferred: URIRef  # marks the named graph of what a reasoner inferred
 
 
 class SKM(DefinedNamespace):
