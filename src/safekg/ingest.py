@@ -21,9 +21,10 @@ Formats, chosen by suffix:
   ``text`` are strings, ``published`` an ISO date string or null.
 
 ``Article.text`` is the decoded file with ``\\r\\n`` and ``\\r`` turned into
-``\\n`` and C0 control characters other than tab and newline removed; fact
-offsets refer to it. Nothing else is changed: a .txt article's date line stays
-in its text.
+``\\n`` and C0 control characters other than tab and newline, DEL and the
+noncharacters U+FFFE and U+FFFF removed; fact offsets refer to it. Text holding
+half a UTF-16 surrogate pair (a lone ``\\u`` escape in JSON) is refused. Nothing
+else is changed: a .txt article's date line stays in its text.
 """
 
 from __future__ import annotations
@@ -201,7 +202,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]+")
+# C0 controls but tab and newline, DEL, and the noncharacters U+FFFE and U+FFFF: none is
+# text, and XML (so an RDF/XML export) cannot carry them.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]+")
+# Half a UTF-16 surrogate pair: only a JSON \u escape makes one; no RDF term can hold it.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _decode(data: bytes, *, html: bool) -> str:
@@ -254,6 +259,8 @@ def _normalise(text: str, noun: str = "file", prefix: str = "") -> str:
     """``\\r\\n`` and ``\\r`` to ``\\n``; C0 control characters but tab and newline removed."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _SURROGATE.search(text) is not None:
+        raise _Refusal(f"{prefix}{noun} holds half a UTF-16 surrogate pair (a lone \\u escape)")
     if _CONTROLS.search(text) is not None:
         cleaned = _CONTROLS.sub("", text)
         removed = len(text) - len(cleaned)
@@ -732,7 +739,7 @@ def _read_html(raw: str, source: str, stem: str) -> Article:
     _check_nesting(html)
     tree = LexborHTMLParser(html)
     main = _main_element(tree)
-    text = _html_text(main)
+    text = _CONTROLS.sub("", _html_text(main))  # character references can make controls
     if not text:
         raise _Refusal("no text in the page's main content")
     _check_lines(text, "text: ")
@@ -759,7 +766,7 @@ def _read_html(raw: str, source: str, stem: str) -> Article:
 
 # ------------------------------------------------------------------ .json / .jsonl
 
-_URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>\"\x00-\x1f\x7f\ufffe\uffff]+", re.IGNORECASE)
 _MISSING = object()
 
 
@@ -794,6 +801,8 @@ def _loads(text: str, where: str) -> Any:
 def _optional_string(record: dict[str, Any], key: str, where: str) -> str | None:
     value = record.get(key)
     if value is None or isinstance(value, str):
+        if value is not None and _SURROGATE.search(value) is not None:
+            raise _Refusal(f"{where}{key} holds half a UTF-16 surrogate pair (a lone \\u escape)")
         return value
     raise _Refusal(f"{where}{key} must be a string or null, not {_json_type(value)}")
 
@@ -810,8 +819,10 @@ def _record(value: Any, source: str, default_id: str | None, where: str = "") ->
         raise _Refusal(f"{where}id must be a string, not {_json_type(identifier)}")
     if not identifier.strip() or identifier != identifier.strip():
         raise _Refusal(f"{where}id {identifier!r} is blank or has spaces at either end")
-    if _CONTROLS.search(identifier) or "\n" in identifier or len(identifier) > 200:
-        raise _Refusal(f"{where}id {identifier[:60]!r} has control characters or is too long")
+    if _CONTROLS.search(identifier) or _SURROGATE.search(identifier) or "\n" in identifier:
+        raise _Refusal(f"{where}id {identifier[:60]!r} has control characters or a lone surrogate")
+    if len(identifier) > 200:
+        raise _Refusal(f"{where}id {identifier[:60]!r}... is over 200 characters long")
     text = value.get("text", _MISSING)
     if text is _MISSING:
         raise _Refusal(f"{where}the record has no text")
@@ -837,7 +848,7 @@ def _record(value: Any, source: str, default_id: str | None, where: str = "") ->
         text=text,
         published=day,
         url=url.strip() if url else None,
-        title=(" ".join(title.split()) or None) if title else None,
+        title=(" ".join(_CONTROLS.sub("", title).split()) or None) if title else None,
         source=source,
     )
 

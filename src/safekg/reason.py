@@ -160,7 +160,7 @@ def _prepared(data: Graph | None) -> Graph:
     for subject, _, kind in ontology.triples((None, RDF.type, None)):
         if isinstance(subject, URIRef) and kind in _DECLARATIONS:
             declared.setdefault(subject, set()).add(kind)  # type: ignore[arg-type]
-    for subject, predicate, obj in data:
+    for subject, predicate, obj in _strip(_copy(data)):
         merged.add((subject, predicate, obj))
         if predicate == RDF.type:
             if isinstance(obj, URIRef) and obj not in _META:
@@ -179,6 +179,13 @@ def _prepared(data: Graph | None) -> Graph:
         if isinstance(obj, URIRef) and OWL.ObjectProperty in kinds and not declared.get(obj):
             merged.add((obj, RDF.type, OWL.NamedIndividual))
     return _strip(merged)
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for triple in graph:
+        copy.add(triple)
+    return copy
 
 
 def _strip(graph: Graph) -> Graph:
@@ -211,7 +218,14 @@ def check_consistency(
         source = work / "input.nt"
         result = work / "result.json"
         prepared.serialize(destination=source, format="nt", encoding="utf-8")
-        env = {**os.environ, "TMPDIR": folder, "TEMP": folder, "TMP": folder}
+        env = {
+            **os.environ,
+            "TMPDIR": folder,
+            "TEMP": folder,
+            "TMP": folder,
+            # no hsperfdata folder in /tmp for a JVM that is killed at the timeout
+            "JAVA_TOOL_OPTIONS": "-XX:-UsePerfData",
+        }
         command = [sys.executable, "-m", "safekg.reason", str(source), str(result)]
         process = subprocess.Popen(
             command,
