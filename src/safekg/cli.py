@@ -7,6 +7,7 @@ command with one line on stderr and the error's exit code (see ``ExitCode``).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,11 +18,23 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from safekg import __version__, api, formats
 from safekg.errors import ExitCode, SafeKGError
+from safekg.query import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
@@ -95,8 +108,15 @@ def build(
     ],
     store: StoreOption = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", metavar="N", help="Extract in this many processes.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            help="Extract and validate in this many processes [default: one per core].",
+            show_default=False,
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild articles that have not changed.")
     ] = False,
@@ -105,10 +125,11 @@ def build(
 
     Unchanged articles are skipped; articles that cannot be read, or whose graph
     does not conform to the shapes, are reported and not stored (exit 3).
+    On a terminal, a progress bar shows articles per second and the time left.
 
     Example: safekg build data/articles --store safekg-store
     """
-    with _progress() as on_progress:
+    with _progress(api.count_inputs(paths)) as on_progress:
         report = api.build(
             paths, store_location=store, jobs=jobs, force=force, on_progress=on_progress
         )
@@ -165,12 +186,38 @@ def query(
         list[str] | None,
         typer.Option("--param", "-p", metavar="NAME=VALUE", help="A named query's parameter."),
     ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", min=0.001, help="Stop the query after this (exit 5)."
+        ),
+    ] = DEFAULT_TIMEOUT_S,
+    max_memory: Annotated[
+        int,
+        typer.Option(
+            "--max-memory",
+            metavar="MB",
+            min=0,
+            help="Stop the query when it needs this much more memory (exit 5); 0: no limit.",
+        ),
+    ] = DEFAULT_MAX_MEMORY_MB,
 ) -> None:
     """Run a read-only SPARQL query or a named query and print its results.
 
+    Updates, SERVICE and FROM are refused (exit 4); a query runs in a child process
+    that is stopped when it overruns its time or memory budget (exit 5).
+
     Example: safekg query arrests-by-agency --format csv
     """
-    _write(api.query(query, store_location=store, params=_params(param or []), fmt=fmt))
+    answer = api.query(
+        query,
+        store_location=store,
+        params=_params(param or []),
+        fmt=fmt,
+        timeout_s=timeout,
+        max_memory_mb=max_memory or None,
+    )
+    _write(answer)
 
 
 @app.command()
@@ -183,6 +230,107 @@ def queries() -> None:
 
     for name, named in sorted(named_queries().items()):
         typer.echo(f"{name}\t{named.description}")
+
+
+@app.command()
+def chart(
+    query: Annotated[
+        str,
+        typer.Argument(metavar="QUERY", help="A named query, a .rq file, or SPARQL SELECT text."),
+    ],
+    store: StoreOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (.png or .svg)."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="png or svg [default: from the output's suffix, else png].",
+            show_default=False,
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", metavar="NAME=VALUE", help="A named query's parameter."),
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", metavar="KIND", help="bar or time.")] = None,
+    x: Annotated[
+        str | None,
+        typer.Option("--x", metavar="COLUMN", help="The bars' labels, or the points' dates."),
+    ] = None,
+    y: Annotated[
+        str | None, typer.Option("--y", metavar="COLUMN", help="The numbers to draw.")
+    ] = None,
+    facet: Annotated[
+        str | None, typer.Option("--facet", metavar="COLUMN", help="One panel per value.")
+    ] = None,
+    series: Annotated[
+        str | None, typer.Option("--series", metavar="COLUMN", help="One colour per value.")
+    ] = None,
+) -> None:
+    """Draw a chart of a query's rows as a PNG or SVG file, for reports.
+
+    Named queries are drawn their own way (arrests-by-agency as bars, outcomes-by-agency
+    over time, one panel per measure); --kind, --x, --y, --facet and --series choose
+    the columns of any other query.
+
+    Example: safekg chart arrests-by-agency -p year=2017 -o arrests-2017.png
+    """
+    if output is None and fmt != "svg" and sys.stdout.isatty():
+        raise SafeKGError("a PNG would go to the terminal: write it to a file with -o FILE")
+    data = api.chart(
+        query,
+        store_location=store,
+        params=_params(param or []),
+        fmt=fmt,
+        output=output,
+        kind=kind,
+        x=x,
+        y=y,
+        facet=facet,
+        series=series,
+    )
+    if data is not None:
+        _write(data)
+    else:
+        err.print(f"wrote {output}", markup=False)
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[
+        str, typer.Option("--host", metavar="HOST", help="The address to listen on.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="The port to listen on (0: any free).")
+    ] = 8000,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Do not log each request.")] = False,
+) -> None:
+    """Serve the graph on the web until Ctrl-C: pages, charts and a SPARQL endpoint.
+
+    A read-only SPARQL 1.1 endpoint at /sparql (same refusals and budgets as
+    safekg query); every https://w3id.org/safekg/id/... resource at /id/... as HTML,
+    Turtle, JSON-LD, N-Triples or RDF/XML by the Accept header; the named queries at
+    /query. Listens on localhost only unless --host says otherwise.
+
+    Example: safekg serve --store safekg-store --port 8000
+    """
+
+    def ready(url: str) -> None:
+        err.print(f"serving {url}/ (Ctrl-C to stop)", markup=False)
+
+    def log(line: str) -> None:
+        err.print(line, markup=False)
+
+    api.serve(
+        store_location=store, host=host, port=port, on_ready=ready, log=None if quiet else log
+    )
+    err.print("stopped", markup=False)
 
 
 @app.command()
@@ -316,6 +464,56 @@ def link(
         err.print(f"for review: {item}", markup=False)
 
 
+@app.command()
+def reason(
+    store: StoreOption = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check consistency; write nothing.")
+    ] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="SECONDS", help="Stop the reasoner after this.")
+    ] = 300.0,
+) -> None:
+    """Check the graph against the ontology with HermiT and store what follows from it.
+
+    Inferred triples (class memberships, inverse and transitive relations such as a
+    unit's chain of parents) replace the named graph
+    https://w3id.org/safekg/graph/inferred, which says of itself that it is inferred;
+    article graphs are never written. An inconsistent graph is explained on stdout,
+    gets no inferred graph, and the command exits 1. Run it again after a build.
+
+    Example: safekg reason --store safekg-store
+    """
+    result = api.reason(store_location=store, write=not check, timeout_s=timeout)
+    if not result.consistent:
+        typer.echo(result.message)
+        err.print(
+            f"the graph is inconsistent with the ontology ({result.seconds:.1f} s)", markup=False
+        )
+        raise typer.Exit(ExitCode.NOT_CONFORMING)
+    where = f"; {result.inferred} inferred triples in {result.graph}" if result.written else ""
+    err.print(
+        f"consistent: {len(result.graphs)} graphs read{where} ({result.seconds:.1f} s)",
+        markup=False,
+    )
+
+
+@app.command("docs", hidden=True)
+def docs_command(
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a document is stale.")
+    ] = False,
+) -> None:
+    """Regenerate docs/queries.md and the model diagram in docs/model.md."""
+    from safekg import docs
+
+    stale = docs.write_docs(check=check)
+    for path in stale:
+        err.print(f"{'stale' if check else 'wrote'} {path}", markup=False)
+    if check and stale:
+        raise typer.Exit(ExitCode.NOT_CONFORMING)
+
+
 @app.command("cli-reference", hidden=True)
 def cli_reference_command() -> None:
     """Print the CLI reference in Markdown (the source of docs/cli.md)."""
@@ -401,15 +599,25 @@ def _dedent(text: str) -> str:
 
 
 @contextmanager
-def _progress() -> Iterator[Callable[[str, str], None] | None]:
-    """A progress line on stderr while building, only when stderr is a terminal."""
-    if not err.is_terminal:
+def _progress(total: int | None = None) -> Iterator[Callable[[str, str], None] | None]:
+    """A progress bar on stderr while building, with articles/s and the time left (when
+    ``total`` inputs are expected); nothing unless stderr is a terminal, or under CI."""
+    if not err.is_terminal or err.is_dumb_terminal or os.environ.get("CI"):
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as bar:
         counts: dict[str, int] = {}
-        task = bar.add_task("building")
+        task = bar.add_task("building", total=total)
 
         def on_progress(status: str, item: str) -> None:
             counts[status] = counts.get(status, 0) + 1
@@ -417,6 +625,14 @@ def _progress() -> Iterator[Callable[[str, str], None] | None]:
             bar.update(task, advance=1, description=f"building: {done}")
 
         yield on_progress
+
+
+class _RateColumn(ProgressColumn):
+    """Articles per second, over the last seconds."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} articles/s" if speed else "- articles/s")
 
 
 def _params(pairs: list[str]) -> dict[str, str]:

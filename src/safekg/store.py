@@ -13,8 +13,9 @@
   ``SAFEKG_ENDPOINT_TOKEN`` (bearer).
 
 Every article lives in its own named graph. ``replace_graph`` swaps one graph
-in a single SPARQL update, so readers see the old graph or the new one, never
-a mix.
+atomically, so readers see the old graph or the new one, never a mix;
+``replace_graphs`` swaps a batch of them, in one transaction on the embedded
+store and one SPARQL update per graph on an endpoint.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Final
@@ -89,12 +90,23 @@ class Store(ABC):
 
     def replace_graph(self, graph_iri: str, triples: Triples) -> None:
         """Make ``triples`` the whole content of the named graph ``graph_iri``, atomically."""
-        graph = _iri(graph_iri)
         body = ox.serialize(oxigraph_triples(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-        self.update(
-            f"DROP SILENT GRAPH {graph} ;\n"
-            f"INSERT DATA {{ GRAPH {graph} {{\n{body.decode('utf-8')}}} }}"
-        )
+        self.replace_graphs([(graph_iri, body)])
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, bytes]]) -> None:
+        """Make each N-Triples document the whole content of its named graph.
+
+        ``graphs`` pairs a graph IRI (each at most once) with its triples as
+        N-Triples. Each graph is replaced atomically: a reader sees its old
+        content or its new content, never a mix. A SPARQL endpoint gets one
+        update per graph, so a failed request leaves every graph whole (those
+        before it replaced, the others as they were); the embedded store writes
+        the whole batch at once (``LocalStore.replace_graphs``).
+        """
+        self._check_writable()
+        _check_batch(graphs)
+        for graph_iri, body in graphs:
+            self._update(_replacing([(graph_iri, body)]))
 
     def remove_graph(self, graph_iri: str) -> None:
         """Remove the named graph ``graph_iri`` (nothing happens when there is none)."""
@@ -188,6 +200,38 @@ class LocalStore(Store):
             self.pyoxigraph.update(sparql)
         except SyntaxError as error:
             raise SafeKGError(f"invalid SPARQL update: {error}") from None
+        except OSError as error:
+            raise StoreError(f"cannot write the store at {self.location}: {error}") from None
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, bytes]]) -> None:
+        """As ``Store.replace_graphs``, writing the whole batch in at most two transactions.
+
+        Graphs the store does not hold yet are loaded together as N-Quads (the
+        fast path of a first build); graphs it holds are dropped and inserted
+        again in one SPARQL update. Either transaction is all or nothing, and
+        each graph is in one of them.
+        """
+        self._check_writable()
+        _check_batch(graphs)
+        store = self.pyoxigraph
+        new: list[tuple[str, bytes]] = []
+        held: list[tuple[str, bytes]] = []
+        for graph_iri, body in graphs:
+            # Blank nodes keep their labels in a load, but are fresh in each update.
+            fresh = b"_:" not in body and not store.contains_named_graph(ox.NamedNode(graph_iri))
+            (new if fresh else held).append((graph_iri, body))
+        try:
+            if new:
+                staging = ox.Store()
+                for graph_iri, body in new:
+                    staging.load(
+                        body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri)
+                    )
+                store.load(staging.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            if held:
+                store.update(_replacing(held))
+        except SyntaxError as error:
+            raise SafeKGError(f"invalid N-Triples for the store: {error}") from None
         except OSError as error:
             raise StoreError(f"cannot write the store at {self.location}: {error}") from None
 
@@ -383,6 +427,25 @@ def _http_error(url: str, error: urllib.error.HTTPError) -> StoreError:
     if error.code >= 500 or error.code == 404:
         return EndpointError(f"{url} answered {error.code} {error.reason}{said}")
     return StoreError(f"{url} refused the request ({error.code}){said}")
+
+
+def _check_batch(graphs: Sequence[tuple[str, bytes]]) -> None:
+    """Refuse a batch naming a graph twice or naming something that is not an IRI."""
+    seen: set[str] = set()
+    for graph_iri, _ in graphs:
+        _iri(graph_iri)
+        if graph_iri in seen:
+            raise StoreError(f"the graph {graph_iri} is twice in one batch")
+        seen.add(graph_iri)
+
+
+def _replacing(graphs: Sequence[tuple[str, bytes]]) -> str:
+    """One SPARQL update that replaces each graph with its N-Triples."""
+    drops = "".join(f"DROP SILENT GRAPH {_iri(graph_iri)} ;\n" for graph_iri, _ in graphs)
+    inserts = "".join(
+        f"GRAPH {_iri(graph_iri)} {{\n{body.decode('utf-8')}}}\n" for graph_iri, body in graphs
+    )
+    return f"{drops}INSERT DATA {{\n{inserts}}}"
 
 
 def _iri(value: str) -> str:
