@@ -41,7 +41,10 @@ def sort_key(record: dict[str, Any]) -> str:
 def test_the_built_store_holds_every_bundled_article(built_store: Path) -> None:
     with open_store(built_store, read_only=True) as store:
         assert sorted(store.article_hashes()) == ARTICLE_IDS
-        assert store.graphs() == sorted(graph_iri(article_id) for article_id in ARTICLE_IDS)
+        articles = sorted(graph_iri(article_id) for article_id in ARTICLE_IDS)
+        # besides one graph per article: the links to open data and the dataset description
+        system = [graph_iri("dataset"), graph_iri("links")]
+        assert store.graphs() == sorted(articles + system)
 
 
 def test_building_again_changes_nothing(articles: Path, tmp_path: Path) -> None:
@@ -220,7 +223,8 @@ def test_validating_a_file(built_store: Path, tmp_path: Path) -> None:
 
 def test_query_runs_against_the_store(built_store: Path) -> None:
     out = api.query(
-        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "PREFIX schema: <https://schema.org/> "
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?a a schema:NewsArticle } }",
         store_location=built_store,
         fmt="csv",
     )

@@ -151,7 +151,10 @@ def test_validate_refuses_a_missing_file(tmp_path: Path) -> None:
 
 
 def test_query_from_text_and_from_a_file(store: Path, tmp_path: Path) -> None:
-    sparql = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    sparql = (
+        "PREFIX schema: <https://schema.org/> "
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?a a schema:NewsArticle } }"
+    )
     result = run("query", sparql, "--store", str(store), "--format", "csv")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.split()[-1] == str(len(ARTICLE_IDS))

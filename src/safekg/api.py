@@ -120,6 +120,7 @@ def build(
     force: bool = False,
     on_progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    link: bool = True,
 ) -> BuildReport:
     """Read, extract, validate and store every article under ``paths``.
 
@@ -134,6 +135,10 @@ def build(
     (``Store.replace_graphs``: one transaction on the embedded store, one
     update per article on an endpoint). Memory does not grow with the number
     of articles, beyond a list of their ids.
+
+    When anything was built and ``link`` is true, the links to open data and
+    the dataset description are made again from the reference tables (as
+    ``safekg link`` does, never reaching the network).
     """
     workers = _workers(jobs)
     if batch_size < 1:
@@ -155,6 +160,9 @@ def build(
                     tally.invalid.append((done.article_id, done.report))
                     notify("invalid", done.article_id)
         writer.flush()
+        if link and tally.built:
+            with clock.timing("store"):
+                _link_store(store)
         with clock.timing("store"):
             store.flush()
         triples = store.triple_count()
@@ -464,13 +472,23 @@ def link(
             reconciled = reconcile_module.reconcile(
                 link_module.unlinked_agencies(store), endpoint, threshold=threshold
             )
-        graph = link_module.link_graph(store, reconciled=reconciled)
-        store.replace_graph(link_module.LINKS_GRAPH, oxigraph_triples(graph))
+        graph = _link_store(store, reconciled)
         return LinkReport(
             counts=link_module.linkset_counts(graph),
             for_review=tuple(reconciled.refused_for_review) if reconciled else (),
             unmatched=tuple(reconciled.unmatched) if reconciled else (),
         )
+
+
+def _link_store(store: Store, reconciled: Any = None) -> rdflib.Graph:
+    """Write the links graph and the dataset description; return the links."""
+    from safekg import link as link_module
+
+    graph = link_module.link_graph(store, reconciled=reconciled)
+    store.replace_graph(link_module.LINKS_GRAPH, oxigraph_triples(graph))
+    description = link_module.dataset_description(store)
+    store.replace_graph(link_module.DESCRIPTION_GRAPH, oxigraph_triples(description))
+    return graph
 
 
 @dataclass(frozen=True)
