@@ -48,14 +48,21 @@ BUILD_IN_BATCHES = [
 Graphs = dict[str, frozenset[ox.Triple]]
 
 
+#: Graphs a build makes again from the articles at its end (links, dataset description):
+#: derived, so they are left out of the comparison of article graphs.
+DERIVED = {graph_iri("links"), graph_iri("dataset")}
+
+
 def graphs_of(location: Path) -> Graphs:
-    """Every graph of the store with its triples; the default graph under its own key."""
+    """Every article graph of the store with its triples; the default graph under its own key."""
     found: dict[str, set[ox.Triple]] = {}
     with open_store(location, read_only=True) as store:
         assert isinstance(store, LocalStore)
         for quad in store.pyoxigraph.quads_for_pattern(None, None, None, None):
             name = quad.graph_name
             key = name.value if isinstance(name, ox.NamedNode) else "(default graph)"
+            if key in DERIVED:
+                continue
             found.setdefault(key, set()).add(quad.triple)
     return {key: frozenset(triples) for key, triples in found.items()}
 

@@ -323,10 +323,11 @@ def _sample_answers() -> dict[str, str]:
 
 
 def _checkout() -> Path:
-    root = resources.root()
-    if not (root / "docs").is_dir():
-        raise SafeKGError("the docs are generated in a source checkout (no docs/ folder here)")
-    return root
+    """The source checkout whose docs/ are generated: the package's, else the working folder."""
+    for root in (resources.root(), Path.cwd()):
+        if (root / "docs").is_dir() and (root / "ontology" / "safekg.ttl").is_file():
+            return root
+    raise SafeKGError("the docs are generated in a source checkout (no docs/ folder here)")
 
 
 def generated(root: Path | None = None) -> dict[Path, str]:

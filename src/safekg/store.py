@@ -24,6 +24,7 @@ import base64
 import contextlib
 import fcntl
 import os
+import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -327,6 +328,18 @@ def lock_file(path: Path) -> Path:
     return path.parent / f"{path.name}.lock"
 
 
+def _create(path: Path) -> None:
+    """Create an empty store beside ``path`` and move it into place in one rename.
+
+    A process killed while the database files are first written leaves a
+    stray staging folder, never a half-made store at ``path``.
+    """
+    staging = path.with_name(f".{path.name}.creating-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    ox.Store(str(staging)).flush()
+    os.replace(staging, path)
+
+
 def _open_path(path: Path, *, read_only: bool) -> LocalStore:
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file, not a store folder")
@@ -334,6 +347,8 @@ def _open_path(path: Path, *, read_only: bool) -> LocalStore:
         raise StoreError(f"no store at {path}: build one first with `safekg build PATH`")
     lock = _take_lock(path, shared=read_only)
     try:
+        if not read_only and not path.exists():
+            _create(path)
         store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except (OSError, RuntimeError) as error:
         if lock is not None:
