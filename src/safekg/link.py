@@ -625,24 +625,20 @@ class _Offence:
 
 
 def _offences(source: Queryable) -> dict[str, _Offence]:
-    rows = _select(
-        source,
-        f"""SELECT ?g ?o ?label WHERE {{
-  GRAPH ?g {{ ?o a <{SK.Offence}> }}
-  {_EXCLUDED}
-  FILTER(isIRI(?o))
-  OPTIONAL {{
-    GRAPH ?lg {{ ?o ?lp ?label }}
-    FILTER(?lp = <{SKOS.prefLabel}> && isLiteral(?label))
-  }}
-}}""",
-    )
+    # Two queries: the graphs naming each offence, then each offence's labels in any graph.
+    # One query joining the two gives (graphs naming it) x (graphs labelling it) rows for
+    # each offence, which grows with the square of the number of articles.
+    offence = f"GRAPH ?g {{ ?o a <{SK.Offence}> }} {_EXCLUDED} FILTER(isIRI(?o))"
     found: dict[str, _Offence] = {}
-    for graph, offence, label in rows:
-        entry = found.setdefault(offence.value, _Offence(offence.value))
-        entry.graphs.add(graph.value)
-        if label is not None:
-            entry.labels.add(label.value)
+    for graph, node in _select(source, f"SELECT DISTINCT ?g ?o WHERE {{ {offence} }}"):
+        found.setdefault(node.value, _Offence(node.value)).graphs.add(graph.value)
+    labels = f"""SELECT DISTINCT ?o ?label WHERE {{
+  {{ SELECT DISTINCT ?o WHERE {{ {offence} }} }}
+  GRAPH ?lg {{ ?o <{SKOS.prefLabel}> ?label }}
+  FILTER(isLiteral(?label))
+}}"""
+    for node, label in _select(source, labels):
+        found[node.value].labels.add(label.value)
     return found
 
 
