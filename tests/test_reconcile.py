@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from conftest import free_port, oxigraph_binary
 from rdflib import URIRef
 
 from safekg.errors import EndpointError, ExitCode, SafeKGError
@@ -32,33 +31,18 @@ FIXTURE = Path(__file__).parent / "fixtures" / "wikidata_mini.ttl"
 WD = "http://www.wikidata.org/entity/"
 
 
-def _oxigraph() -> str:
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    if found is None:
-        pytest.fail("the oxigraph server is missing: pip install '.[dev]' installs it")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The query URL of an Oxigraph server loaded with the Wikidata-shaped fixture."""
     location = tmp_path_factory.mktemp("wikidata")
-    binary = _oxigraph()
+    binary = oxigraph_binary()
     subprocess.run(
         [binary, "load", "--location", str(location), "--file", str(FIXTURE)],
         check=True,
         capture_output=True,
         timeout=60,
     )
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
