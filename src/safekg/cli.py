@@ -294,10 +294,7 @@ def chart(
         facet=facet,
         series=series,
     )
-    if data is not None:
-        _write(data)
-    else:
-        err.print(f"wrote {output}", markup=False)
+    _deliver(data, output)
 
 
 @app.command()
@@ -362,10 +359,7 @@ def export(
     else:
         rdf_format = formats.RdfFormat.TURTLE
     data = api.export(rdf_format, store_location=store, output=output)
-    if data is not None:
-        _write(data)
-    else:
-        err.print(f"wrote {output}", markup=False)
+    _deliver(data, output)
 
 
 @app.command()
@@ -643,6 +637,14 @@ def _params(pairs: list[str]) -> dict[str, str]:
             raise SafeKGError(f"--param wants NAME=VALUE, not {pair!r}")
         params[name] = value
     return params
+
+
+def _deliver(data: str | bytes | None, output: object) -> None:
+    """Data the library returned goes to stdout; data it wrote to ``output`` is reported."""
+    if data is not None:
+        _write(data)
+    else:
+        err.print(f"wrote {output}", markup=False)
 
 
 def _write(data: str | bytes) -> None:
