@@ -139,6 +139,24 @@ def test_any_text_survives_the_store(texts: list[str], language: str | None) -> 
         assert isomorphic(union(store), graph)
 
 
+def test_n_triples_written_another_way_are_stored_in_their_graph(store: Store) -> None:
+    """Bodies not laid out as pyoxigraph writes them (no space before the dot, blank
+    lines, no final newline, a literal holding " .") still land whole in their graph."""
+    bodies = [
+        (
+            G1,
+            b'<http://e.x/a> <http://e.x/p> "one .\\n two" .\n\n<http://e.x/a> <http://e.x/q> "1".',
+        ),
+        (G2, b"<http://e.x/b> <http://e.x/p> <http://e.x/c>.\n"),
+    ]
+    store.replace_graphs(bodies)
+    assert store.graphs() == [G1, G2]
+    rows = store.query("SELECT ?g ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(rows, ox.QuerySolutions)
+    found = {(row[0].value, row[1].value) for row in rows}
+    assert found == {(G1, "one .\n two"), (G1, "1"), (G2, "http://e.x/c")}
+
+
 # -- the embedded store: one writer, many readers -------------------------------------
 
 

@@ -604,9 +604,9 @@ def _interrupts_blocked() -> Iterator[None]:
 
 def _process_chunk(articles: Sequence[Article]) -> _Chunk:
     """Articles through extraction, RDF and validation (in a worker process, or this one)."""
-    from safekg import validate as validation  # its ``validate`` is looked up at each call
+    from safekg import validate as validation  # its ``validate_triples`` is looked up at each call
     from safekg.extract import extract
-    from safekg.graph import to_graph
+    from safekg.graph import to_triples
 
     seconds = dict.fromkeys(("extract", "graph", "validate"), 0.0)
     done: list[_Processed] = []
@@ -614,13 +614,13 @@ def _process_chunk(articles: Sequence[Article]) -> _Chunk:
         started = time.perf_counter()
         extraction = extract(article)
         extracted = time.perf_counter()
-        graph = to_graph(extraction)
+        triples = to_triples(extraction)
         made = time.perf_counter()
-        report = validation.validate(graph)
+        report = validation.validate_triples(triples)
         validated = time.perf_counter()
         body = b""
         if report.conforms:
-            body = ox.serialize(oxigraph_triples(graph), format=ox.RdfFormat.N_TRIPLES) or b""
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         seconds["extract"] += extracted - started
         seconds["graph"] += made - extracted + time.perf_counter() - validated
         seconds["validate"] += validated - made

@@ -1,7 +1,8 @@
 """Extraction -> RDF: the triples of one article, and the only place safekg mints IRIs.
 
-``to_graph(extraction)`` gives the triples of one article, to be stored in that
-article's named graph (``graph_iri(article_id)``). It follows docs/model.md:
+``to_triples(extraction)`` gives the triples of one article as pyoxigraph terms,
+to be stored in that article's named graph (``graph_iri(article_id)``);
+``to_graph`` gives them as an rdflib graph. They follow docs/model.md:
 
 - the article is a ``schema:NewsArticle`` with its id, address, date, title and
   the sha256 of its text, never the text itself;
@@ -31,8 +32,7 @@ from typing import Final, Protocol, TypeVar
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph
 
 from safekg import resources
 from safekg.models import (
@@ -45,6 +45,7 @@ from safekg.models import (
     Officer,
     Outcome,
 )
+from safekg.store import rdflib_graph
 from safekg.vocab import (
     DCTERMS,
     FOAF,
@@ -65,6 +66,7 @@ from safekg.vocab import (
     TIME,
     XSD,
     IdBase,
+    OxNamespace,
 )
 
 __all__ = [
@@ -76,6 +78,7 @@ __all__ = [
     "rank_iri",
     "slug",
     "to_graph",
+    "to_triples",
 ]
 
 _SLUG_MAX: Final = 80
@@ -83,16 +86,24 @@ _HASH_CHARS: Final = 16
 # Dropped without a break, so that "U.S." and "US", "State's" and "States" slug alike.
 _JOINERS: Final = frozenset(".'\u2019\u02bc`\u00b4")
 
+# The vocabulary as pyoxigraph nodes: the graph is built from these, not rdflib terms.
+_DCTERMS, _FOAF, _ITSRDF, _NIF, _ORG, _PROV, _QB, _RDF, _SCHEMA = map(
+    OxNamespace, (DCTERMS, FOAF, ITSRDF, NIF, ORG, PROV, QB, RDF, SCHEMA)
+)
+_SDMX_DIM, _SDMX_MEASURE, _SK, _SKK, _SKOS, _TIME, _XSD = map(
+    OxNamespace, (SDMX_DIM, SDMX_MEASURE, SK, SKK, SKOS, TIME, XSD)
+)
+
 # What each agency kind is, besides org:Organization.
-_KIND_CLASSES: Final[dict[str, tuple[URIRef, ...]]] = {
-    "force": (ORG.FormalOrganization, SCHEMA.GovernmentOrganization),
-    "unit": (ORG.OrganizationalUnit, SCHEMA.GovernmentOrganization),
-    "agency": (ORG.FormalOrganization, SCHEMA.GovernmentOrganization),
-    "government": (ORG.FormalOrganization, SCHEMA.GovernmentOrganization),
-    "prosecutor": (ORG.FormalOrganization, SCHEMA.GovernmentOrganization),
-    "collaboration": (ORG.OrganizationalCollaboration, SCHEMA.GovernmentOrganization),
-    "charity": (ORG.FormalOrganization, SCHEMA.NGO),
-    "company": (ORG.FormalOrganization, SCHEMA.Corporation),
+_KIND_CLASSES: Final[dict[str, tuple[ox.NamedNode, ...]]] = {
+    "force": (_ORG.FormalOrganization, _SCHEMA.GovernmentOrganization),
+    "unit": (_ORG.OrganizationalUnit, _SCHEMA.GovernmentOrganization),
+    "agency": (_ORG.FormalOrganization, _SCHEMA.GovernmentOrganization),
+    "government": (_ORG.FormalOrganization, _SCHEMA.GovernmentOrganization),
+    "prosecutor": (_ORG.FormalOrganization, _SCHEMA.GovernmentOrganization),
+    "collaboration": (_ORG.OrganizationalCollaboration, _SCHEMA.GovernmentOrganization),
+    "charity": (_ORG.FormalOrganization, _SCHEMA.NGO),
+    "company": (_ORG.FormalOrganization, _SCHEMA.Corporation),
     "organisation": (),
 }
 
@@ -185,8 +196,8 @@ def _hash(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _fact_iri(base: str, article_id: str, *content: str) -> URIRef:
-    return URIRef(f"{base}{_encode_id(article_id)}/{_hash(*content)[:_HASH_CHARS]}")
+def _fact_iri(base: str, article_id: str, *content: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{base}{_encode_id(article_id)}/{_hash(*content)[:_HASH_CHARS]}")
 
 
 # -- what the ontology knows ------------------------------------------------------------
@@ -232,30 +243,33 @@ def _index() -> _OntologyIndex:
 # -- literals -------------------------------------------------------------------------------
 
 
-def _number(value: Decimal | float) -> Literal:
+def _number(value: Decimal | float) -> ox.Literal:
     """``xsd:integer`` when whole, else ``xsd:decimal`` (never in exponent notation)."""
     number = value if isinstance(value, Decimal) else Decimal(str(value))
     if not number.is_finite():
         raise ValueError(f"not a finite number: {value}")
     if number == number.to_integral_value():
-        return Literal(int(number))
-    return Literal(format(number.normalize(), "f"), datatype=XSD.decimal)
+        return ox.Literal(str(int(number)), datatype=_XSD.integer)
+    return ox.Literal(format(number.normalize(), "f"), datatype=_XSD.decimal)
 
 
-def _confidence(value: float) -> Literal:
-    return Literal(format(Decimal(str(round(float(value), 4))), "f"), datatype=XSD.decimal)
+def _confidence(value: float) -> ox.Literal:
+    return ox.Literal(format(Decimal(str(round(float(value), 4))), "f"), datatype=_XSD.decimal)
 
 
-def _date(value: date) -> Literal:
-    return Literal(value.isoformat(), datatype=XSD.date)
+def _date(value: date) -> ox.Literal:
+    return ox.Literal(value.isoformat(), datatype=_XSD.date)
 
 
-def _index_literal(value: int) -> Literal:
+def _index_literal(value: int) -> ox.Literal:
     # xsd:integer, not NIF's xsd:nonNegativeInteger: Oxigraph stores the latter as the former.
-    return Literal(value)
+    return ox.Literal(str(value), datatype=_XSD.integer)
 
 
 # -- the graph of one article -------------------------------------------------------------
+
+
+_Object = ox.NamedNode | ox.Literal
 
 
 class _Sourced(Protocol):
@@ -281,108 +295,105 @@ def _group(items: Iterable[_T], key: Callable[[_T], _K]) -> dict[_K, list[_T]]:
 
 
 class _Builder:
-    """Adds the triples of one article to a fresh graph."""
+    """Collects the triples of one article."""
 
     def __init__(self, article: Article) -> None:
-        self.graph = Graph(bind_namespaces="none")
-        for prefix, namespace in PREFIXES.items():
-            self.graph.bind(prefix, namespace)
-        self._add = self.graph.add
+        self.triples: list[ox.Triple] = []
         self.article = article
-        self.node = URIRef(article_iri(article.id))
-        self.context = URIRef(f"{self.node}#char=0,{len(article.text)}")
-        self._sentences: dict[tuple[int, int], URIRef] = {}
-        self._agencies: set[URIRef] = set()
-        self._concepts: set[URIRef] = set()
+        self.node = ox.NamedNode(article_iri(article.id))
+        self.context = ox.NamedNode(f"{self.node.value}#char=0,{len(article.text)}")
+        self._sentences: dict[tuple[int, int], ox.NamedNode] = {}
+        self._agencies: set[ox.NamedNode] = set()
+        self._concepts: set[ox.NamedNode] = set()
 
-    def add(self, subject: Node, predicate: Node, obj: Node) -> None:
-        self._add((subject, predicate, obj))
+    def add(self, subject: ox.NamedNode, predicate: ox.NamedNode, obj: _Object) -> None:
+        self.triples.append(ox.Triple(subject, predicate, obj))
 
     # -- shared pieces
 
     def article_node(self) -> None:
         art, article = self.node, self.article
-        self.add(art, RDF.type, SCHEMA.NewsArticle)
-        self.add(art, RDF.type, PROV.Entity)
-        self.add(art, DCTERMS.identifier, Literal(article.id))
-        self.add(art, SK.sha256, Literal(article.sha256))
+        self.add(art, _RDF.type, _SCHEMA.NewsArticle)
+        self.add(art, _RDF.type, _PROV.Entity)
+        self.add(art, _DCTERMS.identifier, ox.Literal(article.id))
+        self.add(art, _SK.sha256, ox.Literal(article.sha256))
         if article.published is not None:
-            self.add(art, SCHEMA.datePublished, _date(article.published))
+            self.add(art, _SCHEMA.datePublished, _date(article.published))
         if article.url:
-            self.add(art, SCHEMA.url, Literal(article.url, datatype=XSD.anyURI))
+            self.add(art, _SCHEMA.url, ox.Literal(article.url, datatype=_XSD.anyURI))
         if article.title:
-            self.add(art, SCHEMA.headline, Literal(article.title))
+            self.add(art, _SCHEMA.headline, ox.Literal(article.title))
         ctx = self.context
-        self.add(ctx, RDF.type, NIF.Context)
-        self.add(ctx, RDF.type, NIF.RFC5147String)
-        self.add(ctx, NIF.beginIndex, _index_literal(0))
-        self.add(ctx, NIF.endIndex, _index_literal(len(article.text)))
-        self.add(ctx, NIF.sourceUrl, art)
+        self.add(ctx, _RDF.type, _NIF.Context)
+        self.add(ctx, _RDF.type, _NIF.RFC5147String)
+        self.add(ctx, _NIF.beginIndex, _index_literal(0))
+        self.add(ctx, _NIF.endIndex, _index_literal(len(article.text)))
+        self.add(ctx, _NIF.sourceUrl, art)
 
-    def sentence(self, evidence: Evidence) -> URIRef:
+    def sentence(self, evidence: Evidence) -> ox.NamedNode:
         key = (evidence.start, evidence.end)
         node = self._sentences.get(key)
         if node is None:
-            node = URIRef(f"{self.node}#char={evidence.start},{evidence.end}")
+            node = ox.NamedNode(f"{self.node.value}#char={evidence.start},{evidence.end}")
             self._sentences[key] = node
-            self.add(node, RDF.type, NIF.Sentence)
-            self.add(node, RDF.type, NIF.RFC5147String)
-            self.add(node, NIF.referenceContext, self.context)
-            self.add(node, NIF.beginIndex, _index_literal(evidence.start))
-            self.add(node, NIF.endIndex, _index_literal(evidence.end))
-            self.add(node, NIF.anchorOf, Literal(evidence.text))
+            self.add(node, _RDF.type, _NIF.Sentence)
+            self.add(node, _RDF.type, _NIF.RFC5147String)
+            self.add(node, _NIF.referenceContext, self.context)
+            self.add(node, _NIF.beginIndex, _index_literal(evidence.start))
+            self.add(node, _NIF.endIndex, _index_literal(evidence.end))
+            self.add(node, _NIF.anchorOf, ox.Literal(evidence.text))
         return node
 
-    def provenance(self, node: URIRef, facts: Sequence[_Sourced]) -> None:
+    def provenance(self, node: ox.NamedNode, facts: Sequence[_Sourced]) -> None:
         """The article, every sentence and the best confidence of the facts ``node`` stands for."""
-        self.add(node, SK.article, self.node)
+        self.add(node, _SK.article, self.node)
         for evidence in dict.fromkeys(fact.evidence for fact in facts):
-            self.add(node, PROV.wasDerivedFrom, self.sentence(evidence))
-        self.add(node, ITSRDF.taConfidence, _confidence(max(f.confidence for f in facts)))
+            self.add(node, _PROV.wasDerivedFrom, self.sentence(evidence))
+        self.add(node, _ITSRDF.taConfidence, _confidence(max(f.confidence for f in facts)))
 
-    def agency_ref(self, name: str) -> URIRef:
+    def agency_ref(self, name: str) -> ox.NamedNode:
         """The node of an agency a fact names; minted with its name if not there yet."""
-        node = URIRef(agency_iri(name))
+        node = ox.NamedNode(agency_iri(name))
         if node not in self._agencies:
             self._agencies.add(node)
-            self.add(node, RDF.type, ORG.Organization)
-            self.add(node, SKOS.prefLabel, Literal(name))
+            self.add(node, _RDF.type, _ORG.Organization)
+            self.add(node, _SKOS.prefLabel, ox.Literal(name))
         return node
 
     # -- facts
 
     def agencies(self, agencies: Iterable[Agency]) -> None:
-        groups = _group(agencies, lambda agency: URIRef(agency_iri(agency.name)))
+        groups = _group(agencies, lambda agency: ox.NamedNode(agency_iri(agency.name)))
         for node, same in groups.items():
             first = same[0]
             self._agencies.add(node)
-            self.add(self.node, SCHEMA.mentions, node)
-            self.add(node, RDF.type, ORG.Organization)
-            self.add(node, SKOS.prefLabel, Literal(first.name))
+            self.add(self.node, _SCHEMA.mentions, node)
+            self.add(node, _RDF.type, _ORG.Organization)
+            self.add(node, _SKOS.prefLabel, ox.Literal(first.name))
             kind = next((a.kind for a in same if a.kind != "organisation"), first.kind)
             for cls in _KIND_CLASSES.get(kind, ()):
-                self.add(node, RDF.type, cls)
+                self.add(node, _RDF.type, cls)
             if kind in _KIND_CLASSES:
-                self.add(node, ORG.classification, SKK[kind])
+                self.add(node, _ORG.classification, _SKK[kind])
             acronym = next((a.acronym for a in same if a.acronym), None)
             if acronym:
-                self.add(node, SK.acronym, Literal(acronym))
+                self.add(node, _SK.acronym, ox.Literal(acronym))
             seen = {first.name, acronym}
             for agency in same:
                 for alias in (agency.name, *agency.aliases, agency.acronym):
                     if alias and alias not in seen:
                         seen.add(alias)
-                        self.add(node, SKOS.altLabel, Literal(alias))
+                        self.add(node, _SKOS.altLabel, ox.Literal(alias))
             country = next((a.country for a in same if a.country), None)
             if country:
-                self.add(node, SCHEMA.addressCountry, Literal(country))
+                self.add(node, _SCHEMA.addressCountry, ox.Literal(country))
             self.provenance(node, same)
         for node, same in groups.items():  # parents last, so a listed parent keeps its details
             parent = next((a.parent for a in same if a.parent), None)
             if parent:
                 parent_node = self.agency_ref(parent)
                 if parent_node != node:
-                    self.add(node, ORG.subOrganizationOf, parent_node)
+                    self.add(node, _ORG.subOrganizationOf, parent_node)
 
     def officers(self, officers: Iterable[Officer]) -> None:
         def key(officer: Officer) -> tuple[str, str, str]:
@@ -393,35 +404,35 @@ class _Builder:
         for (person_key, rank_key, agency_key), same in _group(officers, key).items():
             first = same[0]
             leads = any(officer.leads for officer in same)
-            person = URIRef(person_key)
-            self.add(person, RDF.type, FOAF.Person)
-            self.add(person, RDF.type, SCHEMA.Person)
-            self.add(person, FOAF.name, Literal(first.name))
+            person = ox.NamedNode(person_key)
+            self.add(person, _RDF.type, _FOAF.Person)
+            self.add(person, _RDF.type, _SCHEMA.Person)
+            self.add(person, _FOAF.name, ox.Literal(first.name))
             node = _fact_iri(IdBase.MEMBERSHIP, self.article.id, person_key, rank_key, agency_key)
-            self.add(node, RDF.type, ORG.Membership)
-            self.add(node, ORG.member, person)
+            self.add(node, _RDF.type, _ORG.Membership)
+            self.add(node, _ORG.member, person)
             if first.agency:
                 agency = self.agency_ref(first.agency)
-                self.add(node, ORG.organization, agency)
+                self.add(node, _ORG.organization, agency)
                 if leads:
-                    self.add(person, ORG.headOf, agency)
-            rank = URIRef(rank_key)
-            self.add(node, SK.rank, rank)
-            self.add(node, SK.rankLabel, Literal(first.rank))
+                    self.add(person, _ORG.headOf, agency)
+            rank = ox.NamedNode(rank_key)
+            self.add(node, _SK.rank, rank)
+            self.add(node, _SK.rankLabel, ox.Literal(first.rank))
             if rank_key not in known_ranks and rank not in self._concepts:
                 self._concepts.add(rank)
-                self.add(rank, RDF.type, SKOS.Concept)
-                self.add(rank, SKOS.prefLabel, Literal(first.rank))
-                self.add(rank, SKOS.inScheme, SK.RankScheme)
-            self.add(node, ORG.role, SK.UnitLead if leads else SK.Spokesperson)
+                self.add(rank, _RDF.type, _SKOS.Concept)
+                self.add(rank, _SKOS.prefLabel, ox.Literal(first.rank))
+                self.add(rank, _SKOS.inScheme, _SK.RankScheme)
+            self.add(node, _ORG.role, _SK.UnitLead if leads else _SK.Spokesperson)
             if self.article.published is not None:
-                self.add(node, SK.asOf, _date(self.article.published))
+                self.add(node, _SK.asOf, _date(self.article.published))
             self.provenance(node, same)
 
     def fundings(self, fundings: Iterable[Funding]) -> None:
         def key(funding: Funding) -> tuple[str, str, str, str]:
             return (
-                str(_number(funding.amount)),
+                _number(funding.amount).value,
                 funding.currency.upper(),
                 agency_iri(funding.recipient) if funding.recipient else "",
                 agency_iri(funding.funder) if funding.funder else "",
@@ -430,23 +441,23 @@ class _Builder:
         for content, same in _group(fundings, key).items():
             first = same[0]
             grant = _fact_iri(IdBase.GRANT, self.article.id, *content)
-            amount = URIRef(f"{grant}/amount")
-            self.add(grant, RDF.type, SCHEMA.MonetaryGrant)
-            self.add(grant, SCHEMA.amount, amount)
-            self.add(amount, RDF.type, SCHEMA.MonetaryAmount)
-            self.add(amount, SCHEMA.value, _number(first.amount))
-            self.add(amount, SCHEMA.currency, Literal(first.currency.upper()))
+            amount = ox.NamedNode(f"{grant.value}/amount")
+            self.add(grant, _RDF.type, _SCHEMA.MonetaryGrant)
+            self.add(grant, _SCHEMA.amount, amount)
+            self.add(amount, _RDF.type, _SCHEMA.MonetaryAmount)
+            self.add(amount, _SCHEMA.value, _number(first.amount))
+            self.add(amount, _SCHEMA.currency, ox.Literal(first.currency.upper()))
             if first.recipient:
-                self.add(grant, SCHEMA.fundedItem, self.agency_ref(first.recipient))
+                self.add(grant, _SCHEMA.fundedItem, self.agency_ref(first.recipient))
             if first.funder:
-                self.add(grant, SCHEMA.funder, self.agency_ref(first.funder))
+                self.add(grant, _SCHEMA.funder, self.agency_ref(first.funder))
             self.provenance(grant, same)
 
     def outcomes(self, outcomes: Iterable[Outcome]) -> None:
         def key(outcome: Outcome) -> tuple[str, str, str, str, str, str]:
             return (
                 outcome.measure,
-                str(_number(outcome.value)),
+                _number(outcome.value).value,
                 outcome.qualifier,
                 agency_iri(outcome.agency) if outcome.agency else "",
                 outcome.period_start.isoformat() if outcome.period_start else "",
@@ -456,54 +467,56 @@ class _Builder:
         for content, same in _group(outcomes, key).items():
             first = same[0]
             node = _fact_iri(IdBase.OBSERVATION, self.article.id, *content)
-            self.add(node, RDF.type, QB.Observation)
-            self.add(node, QB.dataSet, SK.outcomes)
-            self.add(node, SK.measure, URIRef(IdBase.MEASURE + quote(first.measure, safe="")))
-            self.add(node, SDMX_MEASURE.obsValue, _number(first.value))
-            qualifier = URIRef(IdBase.QUALIFIER + quote(first.qualifier, safe=""))
-            self.add(node, SK.qualifier, qualifier)
+            self.add(node, _RDF.type, _QB.Observation)
+            self.add(node, _QB.dataSet, _SK.outcomes)
+            measure = ox.NamedNode(IdBase.MEASURE + quote(first.measure, safe=""))
+            self.add(node, _SK.measure, measure)
+            self.add(node, _SDMX_MEASURE.obsValue, _number(first.value))
+            qualifier = ox.NamedNode(IdBase.QUALIFIER + quote(first.qualifier, safe=""))
+            self.add(node, _SK.qualifier, qualifier)
             if first.agency:
-                self.add(node, SK.agency, self.agency_ref(first.agency))
+                self.add(node, _SK.agency, self.agency_ref(first.agency))
             if first.period_start or first.period_end:
                 self.add(
-                    node, SDMX_DIM.refPeriod, self.period(first.period_start, first.period_end)
+                    node, _SDMX_DIM.refPeriod, self.period(first.period_start, first.period_end)
                 )
             self.provenance(node, same)
 
-    def period(self, start: date | None, end: date | None) -> URIRef:
+    def period(self, start: date | None, end: date | None) -> ox.NamedNode:
         name = f"{start.isoformat() if start else 'open'}_{end.isoformat() if end else 'open'}"
-        node = URIRef(IdBase.PERIOD + name)
-        self.add(node, RDF.type, TIME.ProperInterval)
+        node = ox.NamedNode(IdBase.PERIOD + name)
+        self.add(node, _RDF.type, _TIME.ProperInterval)
         if start is not None:
-            self.add(node, TIME.hasBeginning, self.instant(start))
+            self.add(node, _TIME.hasBeginning, self.instant(start))
         if end is not None:
-            self.add(node, TIME.hasEnd, self.instant(end))
+            self.add(node, _TIME.hasEnd, self.instant(end))
         return node
 
-    def instant(self, day: date) -> URIRef:
-        node = URIRef(IdBase.INSTANT + day.isoformat())
-        self.add(node, RDF.type, TIME.Instant)
-        self.add(node, TIME.inXSDDate, _date(day))
+    def instant(self, day: date) -> ox.NamedNode:
+        node = ox.NamedNode(IdBase.INSTANT + day.isoformat())
+        self.add(node, _RDF.type, _TIME.Instant)
+        self.add(node, _TIME.inXSDDate, _date(day))
         return node
 
     def offences(self, offences: Iterable[Offence]) -> None:
         known = _index().offence_concepts
         for iri, same in _group(offences, lambda offence: offence_iri(offence.label)).items():
-            node = URIRef(iri)
-            self.add(self.node, SCHEMA.mentions, node)
-            self.add(node, RDF.type, SK.Offence)
-            self.add(node, SKOS.inScheme, SK.OffenceScheme)
+            node = ox.NamedNode(iri)
+            self.add(self.node, _SCHEMA.mentions, node)
+            self.add(node, _RDF.type, _SK.Offence)
+            self.add(node, _SKOS.inScheme, _SK.OffenceScheme)
             if iri not in known:
-                self.add(node, RDF.type, SKOS.Concept)
-                self.add(node, SKOS.prefLabel, Literal(same[0].label))
+                self.add(node, _RDF.type, _SKOS.Concept)
+                self.add(node, _SKOS.prefLabel, ox.Literal(same[0].label))
             self.provenance(node, same)
 
 
-def to_graph(extraction: Extraction) -> Graph:
+def to_triples(extraction: Extraction) -> list[ox.Triple]:
     """The triples of one article: its node, its facts and the sentences they came from.
 
     The graph never holds the article's text: only its id, address, date, title
-    and sha256, and each evidence sentence as the extractor redacted it.
+    and sha256, and each evidence sentence as the extractor redacted it. Each
+    triple is listed once.
     """
     builder = _Builder(extraction.article)
     builder.article_node()
@@ -512,4 +525,12 @@ def to_graph(extraction: Extraction) -> Graph:
     builder.fundings(extraction.fundings)
     builder.outcomes(extraction.outcomes)
     builder.offences(extraction.offences)
-    return builder.graph
+    return list(dict.fromkeys(builder.triples))
+
+
+def to_graph(extraction: Extraction) -> Graph:
+    """``to_triples`` as an rdflib graph, with safekg's prefixes bound."""
+    graph = rdflib_graph(to_triples(extraction))
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph

@@ -223,12 +223,7 @@ class LocalStore(Store):
             (new if fresh else held).append((graph_iri, body))
         try:
             if new:
-                staging = ox.Store()
-                for graph_iri, body in new:
-                    staging.load(
-                        body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri)
-                    )
-                store.load(staging.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+                store.load(_as_nquads(new), format=ox.RdfFormat.N_QUADS)
             if held:
                 store.update(_replacing(held))
         except SyntaxError as error:
@@ -463,6 +458,27 @@ def _replacing(graphs: Sequence[tuple[str, bytes]]) -> str:
     return f"{drops}INSERT DATA {{\n{inserts}}}"
 
 
+def _as_nquads(graphs: Sequence[tuple[str, bytes]]) -> bytes:
+    """N-Triples documents as one N-Quads document, each in its named graph.
+
+    pyoxigraph writes N-Triples one triple a line, each line ending with `` .``
+    and a newline, and no term holds a raw newline (a literal's is escaped): so
+    writing the graph name before each `` .`` that ends a line makes the line a
+    quad. A document written otherwise is parsed instead.
+    """
+    parts: list[bytes] = []
+    for graph_iri, body in graphs:
+        end = b" " + _iri(graph_iri).encode("utf-8") + b" .\n"
+        if body.endswith(b"\n") and body.count(b"\n") == body.count(b" .\n"):
+            parts.append(body.replace(b" .\n", end))
+        elif body:
+            name = ox.NamedNode(graph_iri)
+            triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+            parts.append(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    return b"".join(parts)
+
+
 def _iri(value: str) -> str:
     """``value`` as a SPARQL IRI reference, refusing anything that is not an IRI."""
     try:
@@ -494,6 +510,31 @@ def _term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise StoreError(f"cannot store the RDF term {term!r}")
 
 
+_XSD_STRING: Final = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+    """Triples in pyoxigraph terms as an rdflib graph (the reverse of ``oxigraph_triples``)."""
+    graph = rdflib.Graph(bind_namespaces="none")
+    for triple in triples:
+        graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+    return graph
+
+
+def _rdflib(term: object) -> rdflib.URIRef | rdflib.BNode | rdflib.Literal:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:  # plain, as rdflib reads it from N-Triples
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise StoreError(f"cannot convert the RDF term {term!r}")
+
+
 def _bnode_id(label: str) -> str:
     """A blank node label pyoxigraph accepts, the same for the same rdflib label."""
     return label if label.isalnum() else "b" + label.encode("utf-8").hex()
@@ -509,4 +550,5 @@ __all__ = [
     "lock_file",
     "open_store",
     "oxigraph_triples",
+    "rdflib_graph",
 ]

@@ -24,7 +24,7 @@ specification says is an error and Turbo leaves out.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
@@ -36,10 +36,10 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from safekg import resources
-from safekg.store import oxigraph_triples
+from safekg.store import oxigraph_triples, rdflib_graph
 from safekg.vocab import PREFIXES, RDF, RDFS, SH, SKOS, XSD
 
-__all__ = ["ValidationReport", "ValidationResult", "validate"]
+__all__ = ["ValidationReport", "ValidationResult", "validate", "validate_triples"]
 
 # Ontology triples that SHACL validation can make use of.
 _SUPPORT_PREDICATES: Final = frozenset(
@@ -132,18 +132,15 @@ def _support_index() -> dict[ox.NamedNode, tuple[ox.Triple, ...]]:
     return index
 
 
-def _support_triples(data: list[ox.Triple]) -> Iterator[ox.Triple]:
+def _support_triples(data: Sequence[ox.Triple]) -> list[ox.Triple]:
     """The ontology triples about the terms ``data`` names (as ``_ontology_support``)."""
     index = _support_index()
-    seen: set[ox.Triple] = set()
-    for triple in data:
-        for node in (triple.subject, triple.predicate, triple.object):
-            if not isinstance(node, ox.NamedNode):
-                continue
-            for known in index.get(node, ()):
-                if known not in seen:
-                    seen.add(known)
-                    yield known
+    terms = {term for triple in data for term in (triple.subject, triple.predicate, triple.object)}
+    support: dict[ox.Triple, None] = {}
+    for term in terms:
+        if isinstance(term, ox.NamedNode):
+            support.update(dict.fromkeys(index.get(term, ())))
+    return list(support)
 
 
 def _ontology_support(data: Graph) -> Graph:
@@ -165,9 +162,23 @@ def validate(data: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     program = _turbo_program() if shapes is None else None
     if program is None:
         return _validate_pyshacl(data, shapes=shapes)
+    return _validate_turbo(program, list(oxigraph_triples(data)))
+
+
+def validate_triples(triples: Sequence[ox.Triple]) -> ValidationReport:
+    """``validate`` for triples in pyoxigraph terms, as ``safekg.graph.to_triples`` gives them.
+
+    With pyshacl-turbo they go to the engine without an rdflib graph being built.
+    """
+    program = _turbo_program()
+    if program is None:
+        return _validate_pyshacl(rdflib_graph(triples), shapes=None)
+    return _validate_turbo(program, triples)
+
+
+def _validate_turbo(program: Any, triples: Sequence[ox.Triple]) -> ValidationReport:
     # The data and the ontology triples about its terms, in an in-memory store:
     # pyshacl-turbo reads a pyoxigraph store without building an rdflib graph.
-    triples = list(oxigraph_triples(data))
     dataset = ox.Store()
     dataset.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     dataset.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _support_triples(triples))

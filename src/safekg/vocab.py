@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Final
 
+import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 from rdflib.namespace import (
     DCAT,
@@ -71,6 +72,7 @@ __all__ = [
     "VOID",
     "XSD",
     "IdBase",
+    "OxNamespace",
 ]
 
 #: Everything safekg mints lives under this base.
@@ -246,6 +248,27 @@ class SDMX_ATTR(DefinedNamespace):
     _NS = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 
     unitMeasure: URIRef
+
+
+class OxNamespace:
+    """A namespace's terms as pyoxigraph nodes, each made once: ``OxNamespace(SK).agency``.
+
+    A term is looked up in the rdflib namespace the first time, so a closed
+    namespace still refuses a misspelt one; after that it is a plain attribute.
+    """
+
+    def __init__(self, namespace: type[DefinedNamespace] | Namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        node = ox.NamedNode(str(getattr(self._namespace, name)))
+        setattr(self, name, node)
+        return node
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        return self.__getattr__(name)
 
 
 class IdBase:
