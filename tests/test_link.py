@@ -33,7 +33,7 @@ from safekg.link import (
     normalise_label,
     unlinked_agencies,
 )
-from safekg.store import open_store, oxigraph_triples
+from safekg.store import LocalStore, open_store, oxigraph_triples
 from safekg.vocab import DCTERMS, ORG, RDF, SK, SKOS, VOID
 
 WD = "http://www.wikidata.org/entity/"
@@ -495,3 +495,19 @@ def test_dataset_description(tables: ReferenceTables) -> None:
 def _in_graph(graph: rdflib.Graph, name: str) -> list[ox.Quad]:
     node = ox.NamedNode(name)
     return [ox.Quad(t.subject, t.predicate, t.object, node) for t in oxigraph_triples(graph)]
+
+
+def test_the_entities_counted_are_every_iri_the_build_minted(built_store: Path) -> None:
+    """``void:entities`` counts typed IRIs under the id base: on a built store that is
+    every IRI under it that is the subject of a triple, since each one has a type."""
+    with open_store(built_store, read_only=True) as store:
+        assert isinstance(store, LocalStore)
+        subjects = {
+            quad.subject.value
+            for quad in store.pyoxigraph.quads_for_pattern(None, None, None, None)
+            if isinstance(quad.subject, ox.NamedNode)
+            and quad.subject.value.startswith(vocab.ID)
+            and quad.graph_name != ox.NamedNode(DESCRIPTION_GRAPH)
+        }
+        described = dataset_description(store)
+    assert described.value(URIRef(DATASET_IRI), VOID.entities) == Literal(len(subjects))
