@@ -298,6 +298,17 @@ def test_same_file_twice_is_read_once_and_duplicate_ids_refused(tmp_path: Path) 
     assert "duplicate article id 'same'" in results[1].reason
 
 
+@pytest.mark.parametrize("name", ["links", "dataset", "inferred"])
+def test_an_article_may_not_take_the_id_of_a_graph_safekg_keeps(tmp_path: Path, name: str) -> None:
+    """Its graph would be the links, the dataset description or the reasoner's output."""
+    write(tmp_path, f"{name}.txt", "One.")
+    write(tmp_path, "other.txt", "Two.")
+    results = read(tmp_path)
+    assert [type(r).__name__ for r in results] == ["Refused", "Article"]
+    assert isinstance(results[0], Refused)
+    assert f"the article id {name!r} is the name of a graph safekg keeps" in results[0].reason
+
+
 def test_a_string_path_is_one_path() -> None:
     assert len(list(read_articles(str(SEEDS)))) == 5  # type: ignore[arg-type,unused-ignore]
 

@@ -44,6 +44,7 @@ from safekg.dates import DATE, ISO_DATE, TIME, WEEKDAY, parse_date, parse_date_a
 from safekg.errors import ExtractionError, IngestError
 from safekg.models import Article
 from safekg.resources import data_file
+from safekg.vocab import RESERVED_IDS
 
 __all__ = ["MAX_LINE_CHARS", "SUFFIXES", "DateRule", "Refused", "date_rules", "read_articles"]
 
@@ -128,6 +129,10 @@ def _read_all(items: list[Path], max_bytes: int) -> Iterator[Article | Refused]:
                 continue
             files_seen.add(key)
             for result in _read_file(path, max_bytes):
+                if isinstance(result, Article) and result.id in RESERVED_IDS:
+                    reason = f"the article id {result.id!r} is the name of a graph safekg keeps"
+                    yield Refused(str(result.source), f"{reason}; give the article another id")
+                    continue
                 if isinstance(result, Article):
                     first = ids_seen.setdefault(result.id, str(result.source))
                     if first != result.source:

@@ -47,9 +47,12 @@ from safekg.vocab import (
     BASE,
     DCAT,
     DCTERMS,
+    DESCRIPTION_GRAPH,
     FOAF,
     GRAPH_BASE,
     ID,
+    INFERRED_GRAPH,
+    LINKS_GRAPH,
     ORG,
     PREFIXES,
     RDF,
@@ -85,10 +88,8 @@ __all__ = [
     "unlinked_agencies",
 ]
 
-#: The named graph that holds every link; it is replaced as a whole each time linking runs.
-LINKS_GRAPH: Final = GRAPH_BASE + "links"
-#: The named graph an export may put ``dataset_description`` in; never counted in it.
-DESCRIPTION_GRAPH: Final = GRAPH_BASE + "dataset"
+# LINKS_GRAPH holds every link; it is replaced as a whole each time linking runs.
+# DESCRIPTION_GRAPH holds ``dataset_description``, which never counts it.
 #: The dataset as a whole (``void:Dataset``, ``dcat:Dataset``).
 DATASET_IRI: Final = BASE + "dataset"
 #: The licence of the data: Creative Commons Attribution 4.0.
@@ -525,7 +526,6 @@ class ReferenceTables:
 
 # -- reading the store ----------------------------------------------------------------------
 
-INFERRED_GRAPH: Final = "https://w3id.org/safekg/graph/inferred"
 _SYSTEM_GRAPHS: Final = (LINKS_GRAPH, DESCRIPTION_GRAPH, INFERRED_GRAPH)
 _EXCLUDED: Final = "FILTER(?g NOT IN (" + ", ".join(f"<{g}>" for g in _SYSTEM_GRAPHS) + "))"
 

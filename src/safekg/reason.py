@@ -57,7 +57,7 @@ from rdflib.term import Node
 
 from safekg import resources
 from safekg.errors import SafeKGError
-from safekg.vocab import GRAPH_BASE, ID, ONTOLOGY_IRI, PROV, SK
+from safekg.vocab import DESCRIPTION_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_IRI, PROV, SK
 
 if TYPE_CHECKING:
     from safekg.store import Store
@@ -72,11 +72,9 @@ __all__ = [
     "reason_store",
 ]
 
-#: The named graph that holds what the reasoner inferred, and nothing else.
-INFERRED_GRAPH: Final = GRAPH_BASE + "inferred"
 #: Graphs the reasoner does not read: its own output and the dataset description
 #: (``safekg.link.DESCRIPTION_GRAPH``), whose counts describe the store, not the world.
-NOT_READ: Final = frozenset({INFERRED_GRAPH, GRAPH_BASE + "dataset"})
+NOT_READ: Final = frozenset({INFERRED_GRAPH, DESCRIPTION_GRAPH})
 #: Reasoning activities are named by a hash of what they read, so the same store
 #: always gives the same inferred graph.
 ACTIVITY_BASE: Final = ID + "reasoning/"

@@ -42,10 +42,13 @@ __all__ = [
     "BASE",
     "DCAT",
     "DCTERMS",
+    "DESCRIPTION_GRAPH",
     "FOAF",
     "GRAPH_BASE",
     "ID",
+    "INFERRED_GRAPH",
     "ITSRDF",
+    "LINKS_GRAPH",
     "NIF",
     "ONTOLOGY_IRI",
     "ORG",
@@ -55,6 +58,7 @@ __all__ = [
     "QB",
     "RDF",
     "RDFS",
+    "RESERVED_IDS",
     "SCHEMA",
     "SDMX_ATTR",
     "SDMX_DIM",
@@ -81,6 +85,12 @@ BASE: Final = "https://w3id.org/safekg/"
 ID: Final = BASE + "id/"
 #: An article's named graph is ``GRAPH_BASE + percent-encoded article id``.
 GRAPH_BASE: Final = BASE + "graph/"
+#: Graphs safekg keeps beside the articles' (``GRAPH_BASE + name``): the links to open
+#: data, the dataset description and what the reasoner inferred. No article takes these ids.
+LINKS_GRAPH: Final = GRAPH_BASE + "links"
+DESCRIPTION_GRAPH: Final = GRAPH_BASE + "dataset"
+INFERRED_GRAPH: Final = GRAPH_BASE + "inferred"
+RESERVED_IDS: Final = frozenset({"links", "dataset", "inferred"})
 #: The ontology itself (``owl:Ontology``); its terms are ``SK``.
 ONTOLOGY_IRI: Final = BASE + "def"
 
