@@ -15,6 +15,7 @@ from rdflib.compare import isomorphic
 from safekg import api, formats
 from safekg.errors import ExitCode, SafeKGError, StoreLockedError
 from safekg.graph import graph_iri
+from safekg.models import Article
 from safekg.store import MEMORY, Store, open_store
 
 ARTICLES = Path(__file__).resolve().parent.parent / "data" / "articles"
@@ -104,6 +105,31 @@ def test_an_article_that_does_not_conform_is_reported_not_stored(
         assert graph_iri(bad) not in store.graphs()
     assert ("invalid", bad) in seen
     assert Counter(status for status, _ in seen) == {"built": len(ARTICLE_IDS) - 1, "invalid": 1}
+
+
+def test_an_article_the_extractor_fails_on_is_refused_and_the_rest_built(
+    articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import safekg.extract
+
+    real = safekg.extract.extract
+    bad = ARTICLE_IDS[2]
+
+    def fragile(article: Article) -> Any:
+        if article.id == bad:
+            raise ValueError("no rule expected this")
+        return real(article)
+
+    monkeypatch.setattr(safekg.extract, "extract", fragile)
+    with open_store(MEMORY) as store:
+        report = api.build([articles], store_location=store, jobs=1)
+        assert set(report.built) == set(ARTICLE_IDS) - {bad}
+        assert [reason for _, reason in report.refused] == [
+            "could not be processed (ValueError: no rule expected this)"
+        ]
+        assert report.refused[0][0].endswith(f"{bad}.txt")
+        assert not report.complete
+        assert bad not in store.article_hashes()
 
 
 def test_unreadable_inputs_are_refused_and_the_rest_built(articles: Path) -> None:

@@ -75,7 +75,7 @@ class BuildReport:
 
     built: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()  # unchanged since the last build
-    refused: tuple[tuple[str, str], ...] = ()  # (source, reason): could not be read
+    refused: tuple[tuple[str, str], ...] = ()  # (source, reason): could not be read or processed
     invalid: tuple[tuple[str, str], ...] = ()  # (article id, SHACL report): not stored
     triples: int = 0  # triples in the store afterwards
     #: Seconds spent in each of ``STAGES``, summed over processes: with several
@@ -94,6 +94,7 @@ class _Processed:
     ntriples: bytes  # the article's graph as N-Triples (empty when it does not conform)
     conforms: bool
     report: str
+    source: str | None = None  # set when processing failed: the article is refused
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ def build(
     An article whose text is unchanged since it was stored is skipped unless
     ``force``; a changed one replaces its named graph. An article whose graph
     does not conform to the shapes is not stored and is reported in
-    ``invalid``; files that cannot be read are reported in ``refused``.
+    ``invalid``; files that cannot be read, and articles whose extraction fails
+    with an error, are reported in ``refused`` and the build goes on.
 
     Extraction, RDF and validation (SHACL, one article at a time) run in
     ``jobs`` worker processes: by default one per core, or none for a build
@@ -154,7 +156,10 @@ def build(
         for chunk in _process_all(todo, workers, auto=jobs is None):
             clock.add(chunk.seconds)
             for done in chunk.done:
-                if done.conforms:
+                if done.source is not None:
+                    tally.refused.append((done.source, done.report))
+                    notify("refused", done.source)
+                elif done.conforms:
                     writer.add(done)
                 else:
                     tally.invalid.append((done.article_id, done.report))
@@ -612,15 +617,22 @@ def _process_chunk(articles: Sequence[Article]) -> _Chunk:
     done: list[_Processed] = []
     for article in articles:
         started = time.perf_counter()
-        extraction = extract(article)
-        extracted = time.perf_counter()
-        triples = to_triples(extraction)
-        made = time.perf_counter()
-        report = validation.validate_triples(triples)
-        validated = time.perf_counter()
-        body = b""
-        if report.conforms:
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        try:
+            extraction = extract(article)
+            extracted = time.perf_counter()
+            triples = to_triples(extraction)
+            made = time.perf_counter()
+            report = validation.validate_triples(triples)
+            validated = time.perf_counter()
+            body = b""
+            if report.conforms:
+                body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        except Exception as error:  # one article's fault must not stop a build of thousands
+            failure = f"could not be processed ({type(error).__name__}: {error})"
+            done.append(
+                _Processed(article.id, b"", False, failure, source=article.source or article.id)
+            )
+            continue
         seconds["extract"] += extracted - started
         seconds["graph"] += made - extracted + time.perf_counter() - validated
         seconds["validate"] += validated - made
