@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from safekg.extract import rules
+from safekg.extract.fast import trie
 from safekg.extract.text import Sentence
 
 
+@lru_cache(maxsize=8192)
 def norm(name: str) -> str:
     """A comparison key: lower case, no punctuation, '&' as 'and', no leading 'the'."""
     s = name.lower().replace("&", " and ").replace("\u2019", "'")
@@ -83,6 +85,8 @@ class _Shapes:
     generic: frozenset[str]
     indefinite: tuple[str, ...]
     references: tuple[str, ...]
+    lower_head_after: re.Pattern[str]  # a lower-case head right after a name
+    indefinite_before: re.Pattern[str]  # an indefinite word ending a text, maybe then one word
 
 
 @cache
@@ -98,6 +102,10 @@ def shapes() -> _Shapes:
         generic=frozenset(w.lower() for w in data["generic"]),
         indefinite=tuple(data["indefinite"]),
         references=tuple(sorted(data["references"], key=len, reverse=True)),
+        lower_head_after=re.compile(r"\s+(" + "|".join(data["lower_heads"]) + r")\b"),
+        indefinite_before=re.compile(
+            r"\b(?:" + "|".join(map(re.escape, data["indefinite"])) + r")\s+(?:[a-z-]+\s+)?$"
+        ),
     )
 
 
@@ -126,12 +134,13 @@ def gazetteer() -> tuple[
         if body.acronym:
             by_acronym.setdefault(body.acronym, []).append(body)
     names = {a for b in bodies for a in (b.name, *b.aliases)}
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    pattern = re.compile(rf"(?<![\w-]){trie(names)}(?![\w-])")
     return tuple(bodies), pattern, by_name, by_acronym
 
 
-_WORD = r"(?:[A-Z\u00c0-\u00de][\w'\u2019&.\-/]*|\d+(?:st|nd|rd|th)|[a-z]+[A-Z][\w]*)"
+# "[a-z]++": giving back a lower-case letter can never let "[A-Z]" match, so the
+# possessive form matches the same and spares trying it again at every letter
+_WORD = r"(?:[A-Z\u00c0-\u00de][\w'\u2019&.\-/]*|\d+(?:st|nd|rd|th)|[a-z]++[A-Z][\w]*)"
 _CONN = r"(?:of|and|the|for|on|to|against|in|&|de|del|la|y|du|des|des|et)"
 _RUN = re.compile(rf"{_WORD}(?:(?:\s+(?:{_CONN}\s+)*|\s*,\s+(?=(?:{_WORD}\s+)*?and\s)){_WORD})*")
 _ACRONYM_AFTER = re.compile(r"^\s*\((?:the\s+)?([A-Z][A-Za-z&.\- ]{1,14}?)\)")
@@ -141,14 +150,41 @@ _TOKEN = re.compile(r"[^\s,]+|,")
 def _ends_with_head(words: list[str]) -> int:
     """Length of the head at the end of ``words`` (0 when it does not end with one)."""
     joined = " ".join(words)
-    for head in shapes().heads:
-        if joined == head or joined.endswith(" " + head):
-            return len(head.split())
+    spaces = joined.count(" ")
+    # The longest head that ``joined`` is or ends with after a space. Of two heads that
+    # fit, the longer has more spaces, so try heads by their number of spaces, most first;
+    # a head of ``count`` spaces can only be what follows the last ``count + 1``.
+    for count, heads in _heads_by_spaces():
+        if count < spaces:
+            found = heads.get(joined.split(" ", spaces - count)[-1])
+        elif count == spaces:
+            found = heads.get(joined)
+        else:
+            continue
+        if found is not None:
+            return found
     return 0
 
 
+@cache
+def _heads_by_spaces() -> tuple[tuple[int, dict[str, int]], ...]:
+    """The heads by their number of spaces, most first: head -> its number of words."""
+    by_spaces: dict[int, dict[str, int]] = {}
+    for head in shapes().heads:
+        by_spaces.setdefault(head.count(" "), {}).setdefault(head, len(head.split()))
+    return tuple(sorted(by_spaces.items(), reverse=True))
+
+
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
 def _is_generic(words: list[str]) -> bool:
-    return all(re.sub(r"['\u2019]s$", "", w.strip(",")).lower() in shapes().generic for w in words)
+    return all(_generic_word(w) for w in words)
+
+
+@lru_cache(maxsize=4096)
+def _generic_word(word: str) -> bool:
+    return _POSSESSIVE.sub("", word.strip(",")).lower() in shapes().generic
 
 
 def _split_run(words: list[str]) -> list[list[str]]:
@@ -239,6 +275,8 @@ def _shape_names(sentence: Sentence) -> list[_Found]:
     text = sentence.text
     sh = shapes()
     out: list[_Found] = []
+    if _name_key_pattern().search(text) is None:
+        return out  # no word that ends a head or is a joiner: no name (see _may_name)
     for run in _RUN.finditer(text):
         tokens = [
             (m.group(0), run.start() + m.start(), run.start() + m.end())
@@ -249,6 +287,8 @@ def _shape_names(sentence: Sentence) -> list[_Found]:
             for w, a, b in tokens
         ]
         words = [t[0] for t in tokens]
+        if not _may_name(words):
+            continue
         offset = 0
         for piece in _split_run(words):
             # locate this piece's tokens
@@ -258,6 +298,28 @@ def _shape_names(sentence: Sentence) -> list[_Found]:
             offset += len(piece)
             out.extend(_names_in_piece(text, piece_tokens, sentence.start, sh))
     return out
+
+
+def _may_name(words: list[str]) -> bool:
+    """Whether a run of words can hold a name at all.
+
+    ``_name_from`` finds a name only where a word (maybe less a possessive
+    "'s") ends a head or is a joiner: a run without one has no name.
+    """
+    keys = _name_keys()
+    return any(w in keys or (w.endswith(("'s", "\u2019s")) and w[:-2] in keys) for w in words)
+
+
+@cache
+def _name_keys() -> frozenset[str]:
+    sh = shapes()
+    return frozenset({head.split(" ")[-1] for head in sh.heads} | sh.joiners)
+
+
+@cache
+def _name_key_pattern() -> re.Pattern[str]:
+    """Any of ``_name_keys`` anywhere in a text."""
+    return re.compile(trie(_name_keys()))
 
 
 def _names_in_piece(
@@ -368,7 +430,8 @@ def _name_from(
     names = [w for w, _, _ in toks]
     # a lower-case head right after: "Internet Child Exploitation section"
     start, end = toks[0][1], toks[-1][2]
-    tail = re.match(r"\s+(" + "|".join(shapes().lower_heads) + r")\b", text[end:])
+    tail = sh.lower_head_after.match(text, end)
+    tail_length = tail.end() - end if tail else 0
     generic = _is_generic(names)
     if len(names) == 1 and not (names[0].isupper() and len(names[0]) > 1) and generic:
         return None
@@ -382,16 +445,14 @@ def _name_from(
         end -= 1
     name = text[start:end]
     if tail and not _ends_with_head(names) and len(names) >= 2 and not names[-1].isupper():
-        end += tail.end()
+        end += tail_length
         name = text[start:end]
     acronym = None
     m = _ACRONYM_AFTER.match(text[end:])
     if m and _looks_like_acronym(m.group(1), name):
         acronym = m.group(1).strip()
     before = text[max(0, start - 30) : start].lower()
-    is_type = names[-1].endswith("Units") or any(
-        re.search(rf"\b{re.escape(w)}\s+(?:[a-z-]+\s+)?$", before) for w in sh.indefinite
-    )
+    is_type = names[-1].endswith("Units") or bool(sh.indefinite_before.search(before))
     if acronym or len(names) >= 3:
         generic = False
     return _Found(base + start, base + end, name, acronym, generic=generic or is_type)
@@ -523,9 +584,7 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
             add(found.name, found.start, found.end, sentence, acronym=found.acronym, parent=parent)
             covered.append((found.start, found.end))
         # Acronyms on their own: defined in this article, or an unambiguous gazetteer acronym.
-        for m in re.finditer(
-            r"(?<![\w.-])([A-Z][A-Z&.]{1,9}[A-Z.]?)(?:'s)?(?![\w-])", sentence.text
-        ):
+        for m in _ACRONYM.finditer(sentence.text):
             token = m.group(1).rstrip(".")
             start, end = sentence.start + m.start(1), sentence.start + m.start(1) + len(token)
             if any(s <= start < e for s, e in covered):
@@ -544,6 +603,12 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
     _localise_aliases(agencies, mentions, country, text)
     main = _main_agency(agencies, mentions, sentences)
     return AgencyIndex(agencies, sorted(mentions, key=lambda m: m.start), main, country)
+
+
+# An acronym on its own: "(?<![\w.-])([A-Z][A-Z&.]{1,9}[A-Z.]?)(?:'s)?(?![\w-])", with the
+# look-behind moved after the first capital (the same test), so that ``re`` skips
+# straight to capitals instead of trying the look-behind at every character.
+_ACRONYM = re.compile(r"([A-Z](?<![\w.-][A-Z])[A-Z&.]{1,9}[A-Z.]?)(?:'s)?(?![\w-])")
 
 
 def _merge_partial_names(agencies: dict[str, AgencyInfo], mentions: list[Mention]) -> None:
@@ -700,7 +765,9 @@ _MID_ACRONYM = re.compile(
 
 def _acronym_in_name(sentence: Sentence) -> list[_Found]:
     """ "the Internet Crimes Against Children (ICAC) Unit": the acronym inside the name."""
-    out = []
+    out: list[_Found] = []
+    if "(" not in sentence.text:
+        return out  # the acronym is in brackets
     for m in _MID_ACRONYM.finditer(sentence.text):
         words = _trim(re.split(r"\s+", re.split(r"['\u2019]s\s+", m.group(1))[-1].strip()))
         if not words:
@@ -713,11 +780,11 @@ def _acronym_in_name(sentence: Sentence) -> list[_Found]:
 
 def _title_spans(sentence: Sentence) -> list[tuple[int, int]]:
     """Where titles of several words stand in a sentence ("Police and Crime Commissioner")."""
-    from safekg.extract.officers import lexicon as title_lexicon
+    from safekg.extract.officers import title_matches
 
     return [
         (sentence.start + m.start(), sentence.start + m.end())
-        for m in title_lexicon().title_re.finditer(sentence.text)
+        for m in title_matches(sentence.text)
         if " " in m.group(0) and m.group(0)[:1].isupper()
     ]
 

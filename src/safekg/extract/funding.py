@@ -10,6 +10,7 @@ from typing import Any
 
 from safekg.extract import rules
 from safekg.extract.agencies import AgencyIndex
+from safekg.extract.fast import WordList
 from safekg.extract.numbers import dollar_currency, find_numbers
 from safekg.extract.text import Sentence
 
@@ -28,21 +29,16 @@ class Grant:
 
 @dataclass(frozen=True)
 class _Lexicon:
-    triggers: re.Pattern[str]
-    blockers: re.Pattern[str]
-    funder_verbs: re.Pattern[str]
-
-
-def _words(items: list[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(w) for w in sorted(items, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    triggers: WordList
+    blockers: WordList
+    funder_verbs: WordList
 
 
 @cache
 def lexicon() -> _Lexicon:
     data: dict[str, Any] = rules.toml("patterns", "funding.toml")
     return _Lexicon(
-        _words(data["triggers"]), _words(data["blockers"]), _words(data["funder_verbs"])
+        WordList(data["triggers"]), WordList(data["blockers"]), WordList(data["funder_verbs"])
     )
 
 

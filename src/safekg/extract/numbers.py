@@ -8,12 +8,14 @@ mark. Vague words ("hundreds", "a handful", "scores of") are not numbers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from safekg.extract import rules
+from safekg.extract.fast import folded_trie, trie
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class _Lexicon:
     currency_words: list[tuple[str, str]]
     dollar_by_country: dict[str, str]
     pattern: re.Pattern[str]
+    starts: _Starts
 
 
 def _longest_first(table: dict[str, Any]) -> list[tuple[str, str]]:
@@ -57,11 +60,12 @@ def lexicon() -> _Lexicon:
     post = _longest_first(data["post_qualifiers"])
     cprefix = _longest_first(data["currency_prefixes"])
     cwords = _longest_first(data["currency_words"])
-    word_alt = "|".join(sorted(list(words) + list(scales), key=len, reverse=True))
-    phrase_alt = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    prefix_alt = "|".join(re.escape(p) for p, _ in cprefix)
-    suffix_alt = "|".join(sorted(suffixes, key=len, reverse=True))
-    scale_alt = "|".join(sorted(scales, key=len, reverse=True))
+    # tries of the words, each the same as its alternation longest first (see fast.py)
+    word_alt = folded_trie([*words, *scales])
+    phrase_alt = folded_trie(phrases)
+    prefix_alt = trie(p for p, _ in cprefix)  # case-sensitive: "R" is a rand, "r" is not
+    suffix_alt = folded_trie(suffixes)
+    scale_alt = folded_trie(scales)
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     word_number = rf"(?:{word_alt})(?:(?:[\s-]+|\s+and\s+)(?:{word_alt}))*"
     pattern = re.compile(
@@ -83,7 +87,60 @@ def lexicon() -> _Lexicon:
         currency_words=cwords,
         dollar_by_country={k: str(v) for k, v in data["dollar_by_country"].items()},
         pattern=pattern,
+        starts=_Starts([p for p, _ in cprefix], [*words, *scales], list(phrases)),
     )
+
+
+_NOT_LETTER = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalpha()})
+
+
+class _Starts:
+    """Where a number can start in a text: a superset of where ``pattern`` matches.
+
+    ``pattern`` has no literal start, so ``re`` tries all of it at every
+    character. A number starts with a digit, a currency mark or a number word
+    (or the first word of a phrase) standing as a whole word; finding those
+    first and trying ``pattern`` only there gives what ``finditer`` gives.
+    """
+
+    def __init__(self, prefixes: list[str], words: list[str], phrases: list[str]) -> None:
+        marks = "".join(sorted({p[0] for p in prefixes}))
+        self.symbols = re.compile(rf"[\d{re.escape(marks)}]")
+        # a word's or phrase's first whole word: the shortcut holds when it is ASCII letters
+        firsts = {re.split(r"\W", w, maxsplit=1)[0].lower() for w in [*words, *phrases]}
+        self.usable = all(f.isascii() and f.isalpha() for f in firsts)
+        self.words = frozenset(re.split(r"\W", w, maxsplit=1)[0].lower() for w in words)
+        self.phrases = re.compile(trie(p.lower() for p in phrases))  # found anywhere
+        self.any_case = re.compile(rf"\b{folded_trie(firsts)}\b", re.IGNORECASE)
+        self.lower_case = re.compile(rf"\b{trie(firsts)}\b")
+
+    def __call__(self, text: str) -> list[int]:
+        found = [m.start() for m in self.symbols.finditer(text)]
+        if not text.isascii():
+            words = [m.start() for m in self.any_case.finditer(text)]
+        else:
+            low = text.lower()
+            if self.words.isdisjoint(low.translate(_NOT_LETTER).split()) and not (
+                self.phrases.search(low)
+            ):
+                return found  # no number word, no phrase ("a dozen"): the usual sentence
+            words = [m.start() for m in self.lower_case.finditer(low)]
+        return sorted(found + words) if words else found
+
+
+def _matches(text: str) -> Iterator[re.Match[str]]:
+    """``lexicon().pattern.finditer(text)``, trying the pattern only where a number can start."""
+    lex = lexicon()
+    if not lex.starts.usable:
+        yield from lex.pattern.finditer(text)
+        return
+    end = 0
+    for start in lex.starts(text):
+        if start >= end:
+            m = lex.pattern.match(text, start)
+            if m is not None:
+                end = m.end()
+                yield m
 
 
 def words_to_number(text: str) -> int | None:
@@ -117,7 +174,7 @@ def _qualifier_patterns() -> tuple[
     re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str]
 ]:
     lex = lexicon()
-    before = "|".join(re.escape(p) for p, _ in lex.qualifiers)
+    before = trie(p for p, _ in lex.qualifiers)  # the alternation, longest first
     words = "|".join(re.escape(p) for p, _ in lex.currency_words)
     return (
         re.compile(rf"(?:^|(?<=[^\w]))(?P<q>{before})\s+$"),
@@ -139,15 +196,23 @@ def _qualifier_before(text: str, start: int) -> tuple[str, int]:
 
 def _qualifier_after(text: str, end: int) -> tuple[str | None, int]:
     tail = text[end : end + 12].lower()
-    for phrase, code in lexicon().post_qualifiers:
+    for phrase, code, pattern in _post_qualifier_patterns():
         if phrase == "+":
             if tail.startswith("+"):
                 return code, end + 1
             continue
-        m = re.match(rf"\s+{re.escape(phrase)}\b", tail)
+        m = pattern.match(tail)
         if m:
             return code, end + m.end()
     return None, end
+
+
+@cache
+def _post_qualifier_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    return tuple(
+        (phrase, code, re.compile(rf"\s+{re.escape(phrase)}\b"))
+        for phrase, code in lexicon().post_qualifiers
+    )
 
 
 def _currency_after(text: str, end: int) -> tuple[str | None, int]:
@@ -167,9 +232,15 @@ def _to_decimal(digits: str) -> Decimal | None:
 
 def find_numbers(text: str) -> list[Number]:
     """Every number mention in ``text``, left to right."""
+    return list(_numbers_in(text))
+
+
+@lru_cache(maxsize=64)
+def _numbers_in(text: str) -> tuple[Number, ...]:
+    """``find_numbers``, kept for a while: funding and outcomes read the same sentences."""
     lex = lexicon()
     out: list[Number] = []
-    for m in lex.pattern.finditer(text):
+    for m in _matches(text):
         value: Decimal | None
         is_word = False
         year_like = False
@@ -230,7 +301,7 @@ def find_numbers(text: str) -> list[Number]:
                 year_like=year_like and currency is None,
             )
         )
-    return out
+    return tuple(out)
 
 
 def dollar_currency(country: str | None) -> str:

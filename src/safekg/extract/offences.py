@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
 from safekg.extract import rules
+from safekg.extract.fast import WordList
 from safekg.extract.text import Sentence
 from safekg.models import Evidence, Offence
 
 
 @cache
-def _forms() -> tuple[re.Pattern[str], dict[str, str]]:
+def _forms() -> tuple[WordList, dict[str, str]]:
     label_of: dict[str, str] = {}
     for row in rules.jsonl("gazetteers", "offences.jsonl"):
         label = rules.require(row, "label", str, "data/gazetteers/offences.jsonl")
         for form in [label, *row.get("forms", [])]:
             label_of.setdefault(form.lower(), label)
-    alternatives = "|".join(re.escape(f) for f in sorted(label_of, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE), label_of
+    return WordList(label_of), label_of
 
 
 def find_offences(
@@ -29,8 +28,8 @@ def find_offences(
     pattern, label_of = _forms()
     seen: set[str] = set()
     for sentence in sentences:
-        for m in pattern.finditer(sentence.text):
-            label = label_of[m.group(0).lower()]
+        for start, end in pattern.spans(sentence.text):
+            label = label_of[sentence.text[start:end].lower()]
             if label not in seen:
                 seen.add(label)
                 yield Offence(label=label, evidence=evidence(sentence), confidence=0.9)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from safekg.extract import rules
 from safekg.extract.agencies import AgencyIndex, _ends_with_head
+from safekg.extract.fast import trie
 from safekg.extract.text import Sentence
 
 _LETTER = r"[^\W\d_]"
@@ -62,12 +63,12 @@ def lexicon() -> _Lexicon:
         if row.get("complement"):
             complement.add(rank)
     data = rules.toml("patterns", "officers.toml")
-    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    alternatives = trie(forms)
     leads = "|".join(re.escape(w) for w in data["lead_words"])
     return _Lexicon(
         forms=forms,
         complement=frozenset(complement),
-        title_re=re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"),
+        title_re=re.compile(rf"(?<![\w-]){alternatives}(?![\w-])"),
         complement_words=frozenset(data["complement_words"]),
         not_names=frozenset(data["not_names"]),
         lead_re=re.compile(rf"\b(?:{leads})\b", re.IGNORECASE),
@@ -78,6 +79,12 @@ _NAME_AT_START = re.compile(rf"\s+((?:{_NAME_WORD})(?:\s+(?:{_PARTICLE}\s+)?{_NA
 _APPOSITIVE_BEFORE = re.compile(
     rf"((?:{_NAME_WORD})(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}}),\s+(?:the\s+|a\s+|an\s+|who\s+is\s+(?:the\s+|a\s+)?)?(?:(?:the\s+)?[\w.&-]+(?:\s+[A-Z][\w.&-]*){{0,4}}(?:'s|\u2019s)\s+)?$"
 )
+
+
+@lru_cache(maxsize=256)
+def title_matches(text: str) -> tuple[re.Match[str], ...]:
+    """Every title in a sentence, left to right (asked for by agencies, then officers)."""
+    return tuple(lexicon().title_re.finditer(text))
 
 
 def _rank_of(form: str) -> str:
@@ -104,7 +111,7 @@ def find_officers(
     for sentence in sentences:
         s = sentence.text
         taken: list[tuple[int, int]] = []
-        for m in lex.title_re.finditer(s):
+        for m in title_matches(s):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             form = m.group(0)

@@ -17,6 +17,7 @@ from typing import Any
 
 from safekg.extract import rules
 from safekg.extract.agencies import AgencyIndex, Mention
+from safekg.extract.fast import TaggedWords, WordList
 from safekg.extract.numbers import Number, find_numbers
 from safekg.extract.periods import Period, find_periods
 from safekg.extract.text import Sentence
@@ -37,7 +38,8 @@ class Rule:
 @dataclass(frozen=True)
 class _Lexicon:
     nouns: list[tuple[str, str]]  # (phrase, class), longest first
-    verbs: dict[str, re.Pattern[str]]
+    nouns_by_first: dict[str, list[tuple[str, str]]]  # the same by first letter
+    verbs: TaggedWords  # verb phrases by class
     rules: tuple[Rule, ...]
 
 
@@ -48,15 +50,7 @@ def lexicon() -> _Lexicon:
         ((phrase.lower(), cls) for cls, phrases in data["nouns"].items() for phrase in phrases),
         key=lambda x: -len(x[0]),
     )
-    verbs = {
-        cls: re.compile(
-            r"\b(?:"
-            + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-            + r")\b",
-            re.IGNORECASE,
-        )
-        for cls, phrases in data["verbs"].items()
-    }
+    verbs = TaggedWords(dict(data["verbs"]))
     out = []
     for row in data["rule"]:
         also = row.get("also_if") or {}
@@ -72,7 +66,12 @@ def lexicon() -> _Lexicon:
                 also_measure=also.get("measure"),
             )
         )
-    return _Lexicon(nouns, verbs, tuple(out))
+    # a noun "" (if any) would match after every word: it stays in every list, in order
+    by_first = {
+        first: [(p, c) for p, c in nouns if p[:1] == first or not p]
+        for first in {p[:1] for p, _ in nouns}
+    }
+    return _Lexicon(nouns, by_first, verbs, tuple(out))
 
 
 @dataclass(frozen=True)
@@ -237,16 +236,22 @@ _MODIFIERS = {
 }
 
 
+_LOWER_WORD = re.compile(r"[a-z][a-z'-]*")
+_PUNCTUATION = re.compile(r"[,.;:]")
+
+
 def _noun_after(text: str, end: int) -> tuple[str, str, int] | None:
     """The noun class of the words right after a figure: (class, phrase, end)."""
     lex = lexicon()
     tail = text[end : end + 80].lower()
-    words = list(re.finditer(r"[a-z][a-z'-]*", tail))
+    words = list(_LOWER_WORD.finditer(tail))
     for i, w in enumerate(words[:5]):
-        if re.search(r"[,.;:]", tail[: w.start()]):
+        if _PUNCTUATION.search(tail, 0, w.start()):
             return None
         rest = tail[w.start() :]
-        for phrase, cls in lex.nouns:
+        # only nouns with the word's first letter can start the rest
+        nouns = lex.nouns_by_first.get(rest[0]) or lex.nouns_by_first.get("", [])
+        for phrase, cls in nouns:
             if rest.startswith(phrase) and (
                 len(rest) == len(phrase) or not rest[len(phrase)].isalpha()
             ):
@@ -292,7 +297,7 @@ _NUMBER_OF = re.compile(
 )
 
 
-def _number_of(head: str) -> tuple[str, set[str]] | None:
+def _number_of(head: str) -> tuple[str, frozenset[str]] | None:
     """ "the number of children the unit protected rose to 104": the noun and its verbs."""
     m = _NUMBER_OF.search(head.lower())
     if not m:
@@ -314,15 +319,12 @@ def _not_people() -> frozenset[str]:
 
 def _before_first_verb(window: str) -> str:
     """The part of a window before its first verb of any class."""
-    first = min(
-        (m.start() for p in lexicon().verbs.values() for m in [p.search(window)] if m),
-        default=len(window),
-    )
-    return window[:first]
+    first = lexicon().verbs.first(window)
+    return window if first is None else window[:first]
 
 
-def _verb_classes(text: str) -> set[str]:
-    return {cls for cls, pattern in lexicon().verbs.items() if pattern.search(text)}
+def _verb_classes(text: str) -> frozenset[str]:
+    return lexicon().verbs.tags(text)
 
 
 def _skip(n: Number, text: str, periods: list[Period]) -> bool:
@@ -356,14 +358,16 @@ def find_figures(
 ) -> list[Figure]:
     """Every outcome figure in the article, with its agency and period."""
     figures: list[Figure] = []
-    last_period: tuple[date | None, date | None, int] | None = None
+    texts = [_mask_asides(sentence.text) for sentence in sentences]
+    said = _PeriodsSaid(texts, published, country)
     focus: tuple[str, int] | None = None
     for index, sentence in enumerate(sentences):
-        text = _mask_asides(sentence.text)
-        periods = find_periods(text, published, country)
-        numbers = [n for n in find_numbers(text) if not _skip(n, text, periods)]
+        text = texts[index]
+        numbers = find_numbers(text)
+        periods = said.of(index) if numbers else []  # the periods of other sentences: on demand
+        numbers = [n for n in numbers if not _skip(n, text, periods)]
         numbers = _join_split_totals(text, numbers)
-        found_here: list[tuple[Number, Figure, set[str]]] = []
+        found_here: list[tuple[Number, Figure, frozenset[str]]] = []
         for i, n in enumerate(numbers):
             clause_start, clause_end = _clause(text, n.start, n.end)
             prev_end = max([clause_start] + [m.end for m in numbers[:i] if m.end <= n.start])
@@ -446,7 +450,7 @@ def find_figures(
                     agencies,
                     focus[0] if focus and index - focus[1] <= 3 else None,
                 )
-                p_start, p_end = _period(text, periods, n, last_period, index, published)
+                p_start, p_end = _period(text, periods, n, said, index, published)
                 found_here.append(
                     (
                         n,
@@ -468,12 +472,44 @@ def find_figures(
         named = _actors(sentence, agencies, sentence.end)
         if named:
             focus = (named[0].key, index)
-        if periods:
-            chosen = [p for p in periods if not p.anaphoric]
-            if chosen:
-                last_period = (chosen[-1].period_start, chosen[-1].period_end, index)
         figures.extend(f for _, f, _ in found_here)
     return _merge(figures)
+
+
+class _PeriodsSaid:
+    """The periods each sentence of an article names, worked out when first asked for.
+
+    Most sentences hold no figure, and a figure looks back at most three
+    sentences for a period unless its own sentence refers back ("in those 12
+    months"): periods are found only in the sentences looked at.
+    """
+
+    def __init__(self, texts: list[str], published: date | None, country: str | None) -> None:
+        self._texts = texts
+        self._published = published
+        self._country = country
+        self._found: dict[int, list[Period]] = {}
+
+    def of(self, index: int) -> list[Period]:
+        found = self._found.get(index)
+        if found is None:
+            found = find_periods(self._texts[index], self._published, self._country)
+            self._found[index] = found
+        return found
+
+    def last_before(
+        self, index: int, within: int | None = None
+    ) -> tuple[date | None, date | None, int] | None:
+        """The last period named (not referred back to) before sentence ``index``.
+
+        With ``within``, only in that many sentences before it.
+        """
+        stop = -1 if within is None else max(-1, index - 1 - within)
+        for j in range(index - 1, stop, -1):
+            chosen = [p for p in self.of(j) if not p.anaphoric]
+            if chosen:
+                return chosen[-1].period_start, chosen[-1].period_end, j
+        return None
 
 
 def _mask_asides(text: str) -> str:
@@ -482,18 +518,23 @@ def _mask_asides(text: str) -> str:
     def blank(m: re.Match[str]) -> str:
         return m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1]
 
-    text = re.sub(r" - [^-]{3,120}? - ", blank, text)
-    return re.sub(r"\([^()]{0,120}\)", blank, text)
+    if " - " in text:
+        text = _DASHED_ASIDE.sub(blank, text)
+    if "(" in text:
+        text = _BRACKETED_ASIDE.sub(blank, text)
+    return text
+
+
+_DASHED_ASIDE = re.compile(r" - [^-]{3,120}? - ")
+_BRACKETED_ASIDE = re.compile(r"\([^()]{0,120}\)")
 
 
 @cache
-def _hedge_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _hedge_patterns() -> tuple[WordList, WordList]:
     data: dict[str, Any] = rules.toml("patterns", "measures.toml")["hedges"]
 
-    def words(items: list[str]) -> re.Pattern[str]:
-        return re.compile(
-            r"(?:\b|(?<=n))(?:" + "|".join(re.escape(w) for w in items) + r")\b", re.IGNORECASE
-        )
+    def words(items: list[str]) -> WordList:
+        return WordList(items, before=r"(?:\b|(?<=n))")
 
     return words(data["modal"] + data["negation"]), words(data["comparison"])
 
@@ -545,7 +586,7 @@ def _antecedent(found: list[Figure], text: str, start: int) -> str:
 
 
 def _measures(
-    n: Number, noun: str, verbs: set[str], whole: set[str], right: str
+    n: Number, noun: str, verbs: frozenset[str], whole: frozenset[str], right: str
 ) -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
     for rule in lexicon().rules:
@@ -647,7 +688,7 @@ def _period(
     text: str,
     periods: list[Period],
     n: Number,
-    last: tuple[date | None, date | None, int] | None,
+    said: _PeriodsSaid,
     index: int,
     published: date | None,
 ) -> tuple[date | None, date | None]:
@@ -664,8 +705,12 @@ def _period(
         return best.period_start, best.period_end
     open_ended = [p for p in periods if p.anaphoric and p.period_end]
     if open_ended:
+        last = said.last_before(index)
         return (last[0] if last else None), open_ended[0].period_end
-    if last and (any(p.anaphoric for p in periods) or index - last[2] <= 3):
+    # a period said before: any, when this sentence refers back; else one of the last three
+    refers_back = any(p.anaphoric for p in periods)
+    last = said.last_before(index, within=None if refers_back else 3)
+    if last:
         return last[0], last[1]
     return None, published
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -28,6 +29,128 @@ _MONTH = (
 _YEAR = r"(?:19|20)\d\d"
 _COUNT = r"(?:\d+|[a-z]+(?:-[a-z]+)?)"
 _UNIT = r"(?:days?|weeks?|fortnight|months?|years?)"
+
+
+class _Gated:
+    """A pattern run only over text that holds the words any match of it must hold.
+
+    ``needs`` is a list of groups of literal strings written in the pattern
+    itself: a match contains one string of every group, so text without one of
+    them cannot match and is not scanned.
+    """
+
+    def __init__(self, pattern: str, *needs: tuple[str, ...]) -> None:
+        self.pattern = re.compile(pattern)
+        self.needs = needs
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        for group in self.needs:  # plain loops: this runs for every pattern and sentence
+            for word in group:
+                if word in text:
+                    break
+            else:
+                return iter(())
+        return self.pattern.finditer(text)
+
+
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_YEAR_STEMS = ("19", "20")
+_FROM = ("between", "from")
+
+# Anaphora: "in those 12 months", "during the same period".
+_ANAPHORA = _Gated(
+    r"\b(?:those|these|that|the same)\s+(?:\S+\s+)?(?:" + _UNIT + r"|period)\b"
+    r"|\b(?:during|over|in|throughout) the (?:year|period|operation|campaign)\b(?! to\b)",
+    (
+        "those",
+        "these",
+        "that",
+        "the same",
+        "the year",
+        "the period",
+        "the operation",
+        "the campaign",
+    ),
+)
+# "since the strike force was set up": from a start said before, up to the article's date
+_SINCE_SET_UP = _Gated(
+    r"\bsince (?:the|it|its) [a-z ]{0,40}?(?:was |were )?(?:set up|formed|launched|created"
+    r"|established|began|started)\b",
+    ("since ",),
+)
+# Financial years: "2022-23", "2022/23 financial year", "FY2023".
+_FINANCIAL_YEARS = _Gated(
+    rf"\b({_YEAR})\s?[-/]\s?(\d\d)(?:\d\d)?\b(?:\s+(?:financial|fiscal)\s+year)?",
+    _YEAR_STEMS,
+    ("-", "/"),
+)
+_FY = _Gated(
+    rf"\b(?:fy|fiscal year|financial year)\s?({_YEAR})\b",
+    ("fy", "fiscal year", "financial year"),
+    _YEAR_STEMS,
+)
+# Ranges of days: "between 14 and 29 March 2018", "from 14 to 29 March".
+_DAY_RANGE = _Gated(
+    rf"\b(?:between|from)\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:and|to|-)\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})(?:,?\s+({_YEAR}))?",
+    _FROM,
+    _MONTH_STEMS,
+)
+# Ranges of months: "between April and September 2020", "from October 2021 to March 2022".
+_MONTH_RANGE = _Gated(
+    rf"\b(?:between|from)\s+({_MONTH})(?:\s+({_YEAR}))?\s+(?:and|to|until|-)\s+({_MONTH})(?:,?\s+({_YEAR}))?",
+    _FROM,
+    _MONTH_STEMS,
+)
+# "between 2012 and 2021", "from 2019 to 2021"
+_YEAR_RANGE = _Gated(
+    rf"\b(?:between|from)\s+({_YEAR})\s+(?:and|to|-)\s+({_YEAR})\b", _FROM, _YEAR_STEMS
+)
+# "since April last year"
+_SINCE_MONTH_OF_YEAR = _Gated(
+    rf"\bsince\s+({_MONTH})\s+(last|this)\s+year\b", ("since",), _MONTH_STEMS
+)
+# "since the first lockdown", "since April 2019", "since 2006", "since forming in 2006"
+_SINCE = _Gated(
+    r"\bsince\s+(?:(?:it was |being )?(?:formed|forming|created|launched|set up"
+    r"|its creation|its launch)\s+in\s+)?(?:(the [a-z ]+?lockdown|the start of the pandemic"
+    rf"|the pandemic began|lockdown began)|(?:({_MONTH})\s+)?({_YEAR}))",
+    ("since",),
+)
+# "over the past 12 months", "in the last six months", "the previous two years", "past year"
+_PAST = _Gated(
+    rf"\b(?:over|in|during|within|for|throughout)?\s*(?:the\s+)?(?:past|last|previous|preceding)\s+(?:({_COUNT})\s+)?({_UNIT})\b",
+    ("past", "last", "previous", "preceding"),
+)
+# "in the 12 months to March 2021"
+_MONTHS_TO = _Gated(
+    rf"\bin the\s+({_COUNT})\s+months\s+to\s+({_MONTH})(?:\s+({_YEAR}))?",
+    ("in the",),
+    ("months",),
+)
+# "last year", "last month", "last week", "this year"
+_LAST_UNIT = _Gated(
+    r"\b(last|this|previous)\s+(year|month|week)\b",
+    ("last", "this", "previous"),
+    ("year", "month", "week"),
+)
+# Operations of a length: "a 13-day operation", "13 days of action", "week-long"
+_LENGTH = _Gated(
+    rf"\b(?:(?:a|an|one)\s+)?(?:({_COUNT})[\s-])?(day|week|month|fortnight)[\s-]?long\b"
+    rf"|\b({_COUNT})[\s-](days?|weeks?|months?)"
+    r"(?:\s+of\s+(?:action|activity|concerted action|intensive activity)"
+    r"|[\s-]+(?:long\s+)?(?:operation|crackdown|blitz|campaign|sting|investigation))"
+    rf"|\bweek\s+of\s+(?:action|activity)\b",
+    ("day", "week", "month", "fortnight"),
+)
+# Months: "in October", "in October 2022", "during March"
+_IN_MONTH = _Gated(
+    rf"\b(?:in|during|throughout|for|of)\s+({_MONTH})(?:\s+({_YEAR}))?\b", _MONTH_STEMS
+)
+# Years: "in 2019", "during 2017", "for 2021", "2019's"
+_IN_YEAR = _Gated(
+    rf"\b(?:in|during|throughout|for|of|(?:calendar |the )?year)\s+({_YEAR})\b(?![-/]\d)",
+    _YEAR_STEMS,
+)
 
 
 @dataclass(frozen=True)
@@ -120,64 +243,43 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
         found.append(Period(m.start(), m.end(), start, end, anaphoric))
 
     # Anaphora: "in those 12 months", "during the same period".
-    for m in re.finditer(
-        r"\b(?:those|these|that|the same)\s+(?:\S+\s+)?(?:" + _UNIT + r"|period)\b"
-        r"|\b(?:during|over|in|throughout) the (?:year|period|operation|campaign)\b(?! to\b)",
-        low,
-    ):
+    for m in _ANAPHORA.finditer(low):
         add(m, None, None, anaphoric=True)
     # "since the strike force was set up": from a start said before, up to the article's date
-    for m in re.finditer(
-        r"\bsince (?:the|it|its) [a-z ]{0,40}?(?:was |were )?(?:set up|formed|launched|created"
-        r"|established|began|started)\b",
-        low,
-    ):
+    for m in _SINCE_SET_UP.finditer(low):
         add(m, None, published, anaphoric=True)
     # Financial years: "2022-23", "2022/23 financial year", "FY2023".
-    for m in re.finditer(
-        rf"\b({_YEAR})\s?[-/]\s?(\d\d)(?:\d\d)?\b(?:\s+(?:financial|fiscal)\s+year)?", low
-    ):
+    for m in _FINANCIAL_YEARS.finditer(low):
         first = int(m.group(1))
         if (first + 1) % 100 == int(m.group(2)):
             s, e = financial_year(first, country)
             add(m, s, e)
-    for m in re.finditer(rf"\b(?:fy|fiscal year|financial year)\s?({_YEAR})\b", low):
+    for m in _FY.finditer(low):
         s, e = financial_year(int(m.group(1)) - 1, country)
         add(m, s, e)
     # Ranges of days: "between 14 and 29 March 2018", "from 14 to 29 March".
-    for m in re.finditer(
-        rf"\b(?:between|from)\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:and|to|-)\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})(?:,?\s+({_YEAR}))?",
-        low,
-    ):
+    for m in _DAY_RANGE.finditer(low):
         month = MONTHS[m.group(3).rstrip(".")]
         year = _year_for_month(month, published, m.group(4))
         if year:
             add(m, date(year, month, int(m.group(1))), date(year, month, int(m.group(2))))
     # Ranges of months: "between April and September 2020", "from October 2021 to March 2022".
-    for m in re.finditer(
-        rf"\b(?:between|from)\s+({_MONTH})(?:\s+({_YEAR}))?\s+(?:and|to|until|-)\s+({_MONTH})(?:,?\s+({_YEAR}))?",
-        low,
-    ):
+    for m in _MONTH_RANGE.finditer(low):
         m1, m2 = MONTHS[m.group(1).rstrip(".")], MONTHS[m.group(3).rstrip(".")]
         y2 = _year_for_month(m2, published, m.group(4))
         if y2:
             y1 = int(m.group(2)) if m.group(2) else (y2 if m1 <= m2 else y2 - 1)
             add(m, _month_range(y1, m1)[0], _month_range(y2, m2)[1])
     # "between 2012 and 2021", "from 2019 to 2021"
-    for m in re.finditer(rf"\b(?:between|from)\s+({_YEAR})\s+(?:and|to|-)\s+({_YEAR})\b", low):
+    for m in _YEAR_RANGE.finditer(low):
         add(m, date(int(m.group(1)), 1, 1), date(int(m.group(2)), 12, 31))
     # "since April last year"
-    for m in re.finditer(rf"\bsince\s+({_MONTH})\s+(last|this)\s+year\b", low):
+    for m in _SINCE_MONTH_OF_YEAR.finditer(low):
         if published:
             year = published.year - (1 if m.group(2) == "last" else 0)
             add(m, date(year, MONTHS[m.group(1).rstrip(".")], 1), published)
     # "since the first lockdown", "since April 2019", "since 2006", "since forming in 2006"
-    for m in re.finditer(
-        r"\bsince\s+(?:(?:it was |being )?(?:formed|forming|created|launched|set up"
-        r"|its creation|its launch)\s+in\s+)?(?:(the [a-z ]+?lockdown|the start of the pandemic"
-        rf"|the pandemic began|lockdown began)|(?:({_MONTH})\s+)?({_YEAR}))",
-        low,
-    ):
+    for m in _SINCE.finditer(low):
         if published is None:
             begin = None
         elif m.group(1):
@@ -188,10 +290,7 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
             begin = date(int(m.group(3)), 1, 1)
         add(m, begin, published)
     # "over the past 12 months", "in the last six months", "the previous two years", "past year"
-    for m in re.finditer(
-        rf"\b(?:over|in|during|within|for|throughout)?\s*(?:the\s+)?(?:past|last|previous|preceding)\s+(?:({_COUNT})\s+)?({_UNIT})\b",
-        low,
-    ):
+    for m in _PAST.finditer(low):
         if (
             m.group(2) in {"year", "month", "week"}
             and m.group(1) is None
@@ -202,9 +301,7 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
         if n and published:
             add(m, _shift(published, m.group(2), n), published)
     # "in the 12 months to March 2021"
-    for m in re.finditer(
-        rf"\bin the\s+({_COUNT})\s+months\s+to\s+({_MONTH})(?:\s+({_YEAR}))?", low
-    ):
+    for m in _MONTHS_TO.finditer(low):
         n = _count(m.group(1))
         month = MONTHS[m.group(2).rstrip(".")]
         year = _year_for_month(month, published, m.group(3))
@@ -212,7 +309,7 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
             end = _month_range(year, month)[1]
             add(m, _add_months(end + timedelta(days=1), -n), end)
     # "last year", "last month", "last week", "this year"
-    for m in re.finditer(r"\b(last|this|previous)\s+(year|month|week)\b", low):
+    for m in _LAST_UNIT.finditer(low):
         if published is None:
             add(m, None, None)
             continue
@@ -229,14 +326,7 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
         else:
             add(m, published - timedelta(days=7), published)
     # Operations of a length: "a 13-day operation", "13 days of action", "week-long"
-    for m in re.finditer(
-        rf"\b(?:(?:a|an|one)\s+)?(?:({_COUNT})[\s-])?(day|week|month|fortnight)[\s-]?long\b"
-        rf"|\b({_COUNT})[\s-](days?|weeks?|months?)"
-        r"(?:\s+of\s+(?:action|activity|concerted action|intensive activity)"
-        r"|[\s-]+(?:long\s+)?(?:operation|crackdown|blitz|campaign|sting|investigation))"
-        rf"|\bweek\s+of\s+(?:action|activity)\b",
-        low,
-    ):
+    for m in _LENGTH.finditer(low):
         if published is None:
             add(m, None, None)
             continue
@@ -250,9 +340,7 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
             days = {"day": 1, "week": 7, "fortnight": 14, "month": 30}[unit.rstrip("s")] * n
             add(m, published - timedelta(days=days - 1), published)
     # Months: "in October", "in October 2022", "during March"
-    for m in re.finditer(
-        rf"\b(?:in|during|throughout|for|of)\s+({_MONTH})(?:\s+({_YEAR}))?\b", low
-    ):
+    for m in _IN_MONTH.finditer(low):
         month = MONTHS[m.group(1).rstrip(".")]
         if m.group(1).rstrip(".") == "may" and not m.group(2):
             continue  # "in may" is usually the verb
@@ -260,9 +348,7 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
         if year:
             add(m, *_month_range(year, month))
     # Years: "in 2019", "during 2017", "for 2021", "2019's"
-    for m in re.finditer(
-        rf"\b(?:in|during|throughout|for|of|(?:calendar |the )?year)\s+({_YEAR})\b(?![-/]\d)", low
-    ):
+    for m in _IN_YEAR.finditer(low):
         year = int(m.group(1))
         add(m, date(year, 1, 1), date(year, 12, 31))
     found.sort(key=lambda p: p.start)

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from safekg.extract import rules
+from safekg.extract.fast import trie
 
 _LETTER = r"[^\W\d_]"
 _CAP = rf"[A-Z]{_LETTER}*(?:['\u2019-][A-Z]?{_LETTER}+)*"
@@ -28,6 +29,10 @@ class _Lexicon:
     school_re: re.Pattern[str]
     honorific_re: re.Pattern[str]
     not_names: frozenset[str]
+    # any of the words that every match of street_re, school_re or honorific_re holds
+    street_words: re.Pattern[str]
+    school_words: re.Pattern[str]
+    honorific_words: re.Pattern[str]
 
 
 @cache
@@ -45,6 +50,9 @@ def lexicon() -> _Lexicon:
         school_re=re.compile(rf"\b(?:{_CAP}\s+){{1,4}}(?:{schools})\b"),
         honorific_re=re.compile(rf"\b(?:{honorifics})\.?\s+{_CAP}(?:\s+{_CAP})?"),
         not_names=frozenset(data["not_names"]),
+        street_words=re.compile(trie(data["street_types"])),
+        school_words=re.compile(trie(data["school_types"])),
+        honorific_words=re.compile(trie(data["honorifics"])),
     )
 
 
@@ -67,11 +75,16 @@ def redact(sentence: str, *, keep: Iterable[str] = (), private: Iterable[str] = 
     lex = lexicon()
     kept = [k for k in keep if k]
     out = sentence
-    for pattern in _AGES:
-        out = pattern.sub(lex.age if pattern.pattern.startswith(r"\b") else " " + lex.age, out)
-    out = lex.school_re.sub(lambda m: _unless_kept(m.group(0), kept, lex.school), out)
-    out = lex.street_re.sub(lambda m: _unless_kept(m.group(0), kept, lex.street), out)
-    out = lex.honorific_re.sub(lex.name, out)
+    # Each pattern runs only over text that holds what any match of it holds.
+    if _DIGIT.search(out):
+        for pattern in _AGES:
+            out = pattern.sub(lex.age if pattern.pattern.startswith(r"\b") else " " + lex.age, out)
+    if lex.school_words.search(out):
+        out = lex.school_re.sub(lambda m: _unless_kept(m.group(0), kept, lex.school), out)
+    if lex.street_words.search(out):
+        out = lex.street_re.sub(lambda m: _unless_kept(m.group(0), kept, lex.street), out)
+    if lex.honorific_words.search(out):
+        out = lex.honorific_re.sub(lex.name, out)
 
     def person(m: re.Match[str]) -> str:
         text = m.group(0)
@@ -84,9 +97,12 @@ def redact(sentence: str, *, keep: Iterable[str] = (), private: Iterable[str] = 
 
     out = _PERSON.sub(person, out)
     for word in private:
-        if word and word not in lex.not_names and not any(word in k for k in kept):
+        if word and word in out and word not in lex.not_names and not any(word in k for k in kept):
             out = re.sub(rf"\b{re.escape(word)}\b", lex.name, out)
     return out
+
+
+_DIGIT = re.compile(r"\d")  # every pattern of _AGES needs a digit
 
 
 def _unless_kept(text: str, kept: list[str], placeholder: str) -> str:
