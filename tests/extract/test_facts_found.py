@@ -116,3 +116,13 @@ def test_charges_count_people_and_the_lede_names_the_actor() -> None:
     }
     # six weeks, counted inclusively, end on the article's date
     assert by_measure["charges"].period_start == date(2022, 12, 23)
+
+
+def test_an_offence_written_with_other_letters_for_the_same_ones_is_found() -> None:
+    """Case-insensitive matching takes the long s for an s: the offence is the same one."""
+    plain = "Kent Police arrested a man for inciting a child to engage in sexual activity.\n"
+    for text in (plain, plain.replace("sexual", "\u017fexual")):
+        found = extract(Article(id="odd-letters", text=text, published=date(2024, 1, 2)))
+        assert [o.label for o in found.offences] == [
+            "inciting a child to engage in sexual activity"
+        ]

@@ -17,7 +17,7 @@ def _forms() -> tuple[WordList, dict[str, str]]:
     for row in rules.jsonl("gazetteers", "offences.jsonl"):
         label = rules.require(row, "label", str, "data/gazetteers/offences.jsonl")
         for form in [label, *row.get("forms", [])]:
-            label_of.setdefault(form.lower(), label)
+            label_of.setdefault(form.casefold(), label)
     return WordList(label_of), label_of
 
 
@@ -29,7 +29,8 @@ def find_offences(
     seen: set[str] = set()
     for sentence in sentences:
         for start, end in pattern.spans(sentence.text):
-            label = label_of[sentence.text[start:end].lower()]
-            if label not in seen:
+            # re's case-insensitive matching takes the long s for an s: compare case-folded forms
+            label = label_of.get(sentence.text[start:end].casefold())
+            if label is not None and label not in seen:
                 seen.add(label)
                 yield Offence(label=label, evidence=evidence(sentence), confidence=0.9)
