@@ -622,11 +622,11 @@ def _process_chunk(articles: Sequence[Article]) -> _Chunk:
             extracted = time.perf_counter()
             triples = to_triples(extraction)
             made = time.perf_counter()
-            report = validation.validate_triples(triples)
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            report = validation.validate_triples(triples, ntriples=body)
             validated = time.perf_counter()
-            body = b""
-            if report.conforms:
-                body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            if not report.conforms:
+                body = b""
         except Exception as error:  # one article's fault must not stop a build of thousands
             failure = f"could not be processed ({type(error).__name__}: {error})"
             done.append(

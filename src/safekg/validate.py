@@ -132,15 +132,26 @@ def _support_index() -> dict[ox.NamedNode, tuple[ox.Triple, ...]]:
     return index
 
 
-def _support_triples(data: Sequence[ox.Triple]) -> list[ox.Triple]:
-    """The ontology triples about the terms ``data`` names (as ``_ontology_support``)."""
-    index = _support_index()
+@cache
+def _support_ntriples() -> dict[ox.NamedNode, bytes]:
+    """``_support_index`` with each term's triples as N-Triples lines."""
+    return {
+        term: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        for term, triples in _support_index().items()
+    }
+
+
+def _support_lines(data: Sequence[ox.Triple]) -> bytes:
+    """The ontology triples about the terms ``data`` names (as ``_ontology_support``),
+    as N-Triples, each once."""
+    index = _support_ntriples()
     terms = {term for triple in data for term in (triple.subject, triple.predicate, triple.object)}
-    support: dict[ox.Triple, None] = {}
+    lines: dict[bytes, None] = {}
     for term in terms:
-        if isinstance(term, ox.NamedNode):
-            support.update(dict.fromkeys(index.get(term, ())))
-    return list(support)
+        block = index.get(term) if isinstance(term, ox.NamedNode) else None
+        if block:
+            lines.update(dict.fromkeys(block.splitlines(keepends=True)))
+    return b"".join(lines)
 
 
 def _ontology_support(data: Graph) -> Graph:
@@ -162,26 +173,33 @@ def validate(data: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     program = _turbo_program() if shapes is None else None
     if program is None:
         return _validate_pyshacl(data, shapes=shapes)
-    return _validate_turbo(program, list(oxigraph_triples(data)))
+    return validate_triples(list(oxigraph_triples(data)))
 
 
-def validate_triples(triples: Sequence[ox.Triple]) -> ValidationReport:
+def validate_triples(
+    triples: Sequence[ox.Triple], *, ntriples: bytes | None = None
+) -> ValidationReport:
     """``validate`` for triples in pyoxigraph terms, as ``safekg.graph.to_triples`` gives them.
 
-    With pyshacl-turbo they go to the engine without an rdflib graph being built.
+    ``ntriples`` may give the same triples written as N-Triples, when the caller
+    has them: with pyshacl-turbo they go to the engine from there, and no rdflib
+    graph is built.
     """
     program = _turbo_program()
     if program is None:
         return _validate_pyshacl(rdflib_graph(triples), shapes=None)
-    return _validate_turbo(program, triples)
+    if ntriples is None:
+        ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return _validate_turbo(program, triples, ntriples)
 
 
-def _validate_turbo(program: Any, triples: Sequence[ox.Triple]) -> ValidationReport:
+def _validate_turbo(
+    program: Any, triples: Sequence[ox.Triple], ntriples: bytes
+) -> ValidationReport:
     # The data and the ontology triples about its terms, in an in-memory store:
     # pyshacl-turbo reads a pyoxigraph store without building an rdflib graph.
     dataset = ox.Store()
-    dataset.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    dataset.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _support_triples(triples))
+    dataset.load(ntriples + _support_lines(triples), format=ox.RdfFormat.N_TRIPLES)
     conforms, results_graph, _ = program.validate(
         dataset, allow_infos=True, allow_warnings=True, abort_on_first=False
     )
