@@ -87,8 +87,8 @@ def test_an_article_that_does_not_conform_is_reported_not_stored(
     real = safekg.validate.validate_triples
     bad = ARTICLE_IDS[1]
 
-    def picky(triples: list[ox.Triple]) -> Any:
-        report = real(triples)
+    def picky(triples: list[ox.Triple], *, ntriples: bytes | None = None) -> Any:
+        report = real(triples, ntriples=ntriples)
         if any(triple.object == ox.Literal(bad) for triple in triples):
             return type(report)(conforms=False, text="made to fail", results=())
         return report
