@@ -48,9 +48,11 @@ StoreLike = Store | str | Path | None
 #: is ``"built"``, ``"skipped"``, ``"refused"`` or ``"invalid"``.
 Progress = Callable[[str, str], None]
 
-#: Articles a worker process takes at a time, and the runs of them queued per worker.
+#: Articles a worker process takes at a time, and the runs of them queued per worker:
+#: more than a write batch (``BATCH_SIZE``), so that the workers go on while it is written
+#: (pyoxigraph lets go of the interpreter lock meanwhile).
 _CHUNK = 16
-_CHUNKS_AHEAD = 4
+_CHUNKS_AHEAD = 24
 #: Built articles written to the store together (one transaction on the embedded store).
 BATCH_SIZE = 256
 #: The store is flushed after this many articles: the embedded store otherwise keeps
