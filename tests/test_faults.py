@@ -191,6 +191,46 @@ def test_ctrl_c_stops_a_build_with_one_line_and_loses_nothing(
     assert graphs_of(location) == expected
 
 
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found: set[int] = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_the_workers_end_when_the_build_is_killed(corpus: Path, tmp_path: Path) -> None:
+    command = [*SAFEKG, "build", str(corpus), "--store", str(tmp_path / "store"), "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := children_of(process.pid)) < 2 and time.monotonic() < deadline:
+            assert process.poll() is None, "the build ended before its workers started"
+            time.sleep(0.01)
+        assert len(workers) >= 2, "the build started no workers"
+    finally:
+        process.kill()
+        process.wait()
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers), "workers ran on after the build was killed"
+
+
 # Holds the store open for writing until its standard input closes.
 HOLD_THE_STORE = [
     sys.executable,

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import re
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -572,7 +573,12 @@ def _process_all(articles: Iterator[Article], workers: int, *, auto: bool) -> It
         yield from map(_process_chunk, chunks)
         return
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_end_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         pending: deque[Future[_Chunk]] = deque()
         for chunk in chunks:
@@ -584,6 +590,17 @@ def _process_all(articles: Iterator[Article], workers: int, *, auto: bool) -> It
             yield pending.popleft().result()
     finally:
         pool.shutdown(cancel_futures=True)  # after Ctrl-C: finish what runs, start nothing
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a worker: exit as soon as the build's process is gone (killed), not run on alone."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="safekg-watch-parent", daemon=True).start()
 
 
 def _chunked(articles: Iterable[Article], size: int) -> Iterator[tuple[Article, ...]]:
