@@ -58,6 +58,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: all)")
     parser.add_argument("--repeat", type=int, default=20, help="runs of each query (default 20)")
     parser.add_argument(
+        "--queries", nargs="+", metavar="NAME", help="time only these named queries (default: all)"
+    )
+    parser.add_argument(
         "--query-timeout",
         type=float,
         default=30,
@@ -86,6 +89,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
     from safekg import api
     from safekg.store import LocalStore, open_store
 
+    only = set(options.queries) if options.queries else None
     texts = articles(options.workdir, options.articles, options.seed)
     store_path = options.workdir / f"store-{options.articles}-{options.seed}"
     shutil.rmtree(store_path, ignore_errors=True)
@@ -108,7 +112,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
     }
     say("running the named queries on the embedded store")
     results["queries"], rows = time_queries(
-        "oxigraph", str(store_path), options.repeat, options.query_timeout
+        "oxigraph", str(store_path), options.repeat, options.query_timeout, only
     )
     results["rdflib_queries"] = None
     rdflib_rows: dict[str, int | None] = {}
@@ -125,7 +129,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         _RDFLIB.append(dataset)
         say("running the named queries on rdflib")
         results["rdflib_queries"], rdflib_rows = time_queries(
-            "rdflib", "", max(3, options.repeat // 4), options.query_timeout
+            "rdflib", "", max(3, options.repeat // 4), options.query_timeout, only
         )
         _RDFLIB.clear()
         del dataset
@@ -151,12 +155,12 @@ def articles(workdir: Path, count: int, seed: int) -> Path:
 
 
 def time_queries(
-    engine: str, store_path: str, repeat: int, timeout_s: float
+    engine: str, store_path: str, repeat: int, timeout_s: float, only: set[str] | None = None
 ) -> tuple[dict[str, dict[str, float | None]], dict[str, int | None]]:
     """p50 and p95 of each named query (every row read) after one untimed run, and the
     rows each gave. Each query runs in a child process, stopped when its untimed run
     takes over ``timeout_s`` (its figures are then ``None``); fewer timed runs are made
-    of a query once they add up to ``timeout_s``."""
+    of a query once they add up to ``timeout_s``. With ``only``, just those queries."""
     from safekg.query import named_queries
 
     timings: dict[str, dict[str, float | None]] = {}
@@ -165,6 +169,8 @@ def time_queries(
     # of a process holding an open RocksDB store is not safe: those start afresh.
     context: Any = multiprocessing.get_context("fork" if engine == "rdflib" else "spawn")
     for name, query in sorted(named_queries().items()):
+        if only is not None and name not in only:
+            continue
         mine, theirs = context.Pipe()
         child = context.Process(
             target=_measure_child,
