@@ -42,7 +42,7 @@ from rdflib.term import Node
 from safekg import resources
 from safekg.errors import SafeKGError
 from safekg.graph import agency_iri, slug
-from safekg.store import Store, oxigraph_triples
+from safekg.store import Store, oxigraph_triples, rdflib_term
 from safekg.vocab import (
     BASE,
     DCAT,
@@ -1082,10 +1082,6 @@ def _linkset_descriptions(source: Queryable) -> Iterator[tuple[Node, Node, Node]
 
 
 def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return rdflib_term(term)
     raise SafeKGError(f"unexpected RDF term in the links graph: {term}")

@@ -57,6 +57,7 @@ from rdflib.term import Node
 
 from safekg import resources
 from safekg.errors import SafeKGError
+from safekg.store import rdflib_term
 from safekg.vocab import DESCRIPTION_GRAPH, ID, INFERRED_GRAPH, ONTOLOGY_IRI, PROV, SK
 
 if TYPE_CHECKING:
@@ -350,14 +351,8 @@ def inferred_graph(inferred: Graph, data: Graph, graphs: Iterable[str]) -> Graph
 
 def _rdflib_triple(quad: ox.Quad) -> tuple[Node, Node, Node]:
     def term(value: Any) -> Node:
-        if isinstance(value, ox.NamedNode):
-            return URIRef(value.value)
-        if isinstance(value, ox.BlankNode):
-            return rdflib.BNode(value.value)
-        if isinstance(value, ox.Literal):
-            if value.language:
-                return Literal(value.value, lang=value.language)
-            return Literal(value.value, datatype=URIRef(value.datatype.value))
+        if isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal):
+            return rdflib_term(value)
         raise ReasonerError(f"cannot reason over an RDF-star triple term: {value}")
 
     return term(quad.subject), term(quad.predicate), term(quad.object)

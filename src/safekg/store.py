@@ -517,11 +517,13 @@ def rdflib_graph(triples: Iterable[ox.Triple]) -> rdflib.Graph:
     """Triples in pyoxigraph terms as an rdflib graph (the reverse of ``oxigraph_triples``)."""
     graph = rdflib.Graph(bind_namespaces="none")
     for triple in triples:
-        graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+        subject, predicate = rdflib_term(triple.subject), rdflib_term(triple.predicate)
+        graph.add((subject, predicate, rdflib_term(triple.object)))
     return graph
 
 
-def _rdflib(term: object) -> rdflib.URIRef | rdflib.BNode | rdflib.Literal:
+def rdflib_term(term: object) -> rdflib.URIRef | rdflib.BNode | rdflib.Literal:
+    """A pyoxigraph term as rdflib's (the reverse of ``oxigraph_triples``'s terms)."""
     if isinstance(term, ox.NamedNode):
         return rdflib.URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -551,4 +553,5 @@ __all__ = [
     "open_store",
     "oxigraph_triples",
     "rdflib_graph",
+    "rdflib_term",
 ]
