@@ -120,37 +120,28 @@ def _ontology_index() -> dict[Node, tuple[_Triple, ...]]:
 
 
 @cache
-def _support_index() -> dict[ox.NamedNode, tuple[ox.Triple, ...]]:
-    """``_ontology_index`` in pyoxigraph terms."""
-    index: dict[ox.NamedNode, tuple[ox.Triple, ...]] = {}
+def _support_lines_of() -> dict[ox.NamedNode, tuple[bytes, ...]]:
+    """``_ontology_index`` in pyoxigraph terms, each term's triples as N-Triples lines."""
+    index: dict[ox.NamedNode, tuple[bytes, ...]] = {}
     for term, triples in _ontology_index().items():
         if isinstance(term, URIRef):
             graph = Graph(bind_namespaces="none")
             for triple in triples:
                 graph.add(triple)
-            index[ox.NamedNode(str(term))] = tuple(oxigraph_triples(graph))
+            lines = ox.serialize(oxigraph_triples(graph), format=ox.RdfFormat.N_TRIPLES) or b""
+            index[ox.NamedNode(str(term))] = tuple(lines.splitlines(keepends=True))
     return index
-
-
-@cache
-def _support_ntriples() -> dict[ox.NamedNode, bytes]:
-    """``_support_index`` with each term's triples as N-Triples lines."""
-    return {
-        term: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        for term, triples in _support_index().items()
-    }
 
 
 def _support_lines(data: Sequence[ox.Triple]) -> bytes:
     """The ontology triples about the terms ``data`` names (as ``_ontology_support``),
     as N-Triples, each once."""
-    index = _support_ntriples()
+    index = _support_lines_of()
     terms = {term for triple in data for term in (triple.subject, triple.predicate, triple.object)}
     lines: dict[bytes, None] = {}
     for term in terms:
-        block = index.get(term) if isinstance(term, ox.NamedNode) else None
-        if block:
-            lines.update(dict.fromkeys(block.splitlines(keepends=True)))
+        if isinstance(term, ox.NamedNode):
+            lines.update(dict.fromkeys(index.get(term, ())))
     return b"".join(lines)
 
 
