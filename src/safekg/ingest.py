@@ -129,17 +129,19 @@ def _read_all(items: list[Path], max_bytes: int) -> Iterator[Article | Refused]:
                 continue
             files_seen.add(key)
             for result in _read_file(path, max_bytes):
-                if isinstance(result, Article) and result.id in RESERVED_IDS:
-                    reason = f"the article id {result.id!r} is the name of a graph safekg keeps"
-                    yield Refused(str(result.source), f"{reason}; give the article another id")
-                    continue
-                if isinstance(result, Article):
-                    first = ids_seen.setdefault(result.id, str(result.source))
-                    if first != result.source:
-                        reason = f"duplicate article id {result.id!r}: already read from {first}"
-                        yield Refused(str(result.source), reason)
-                        continue
-                yield result
+                refusal = _id_refusal(result, ids_seen) if isinstance(result, Article) else None
+                yield Refused(str(result.source), refusal) if refusal else result
+
+
+def _id_refusal(article: Article, ids_seen: dict[str, str]) -> str | None:
+    """Why ``article`` cannot be taken under its id (noting the id as seen), or ``None``."""
+    if article.id in RESERVED_IDS:
+        reason = f"the article id {article.id!r} is the name of a graph safekg keeps"
+        return f"{reason}; give the article another id"
+    first = ids_seen.setdefault(article.id, str(article.source))
+    if first != article.source:
+        return f"duplicate article id {article.id!r}: already read from {first}"
+    return None
 
 
 def _walk(folder: Path) -> list[Path]:
