@@ -168,7 +168,13 @@ def test_a_named_query_answers_the_same_on_a_remote_store(
     store: Path, remote_store: Store, oxigraph_server: str
 ) -> None:
     api.build([ARTICLES], store_location=remote_store)
-    for args in (("outcomes-by-agency", "-f", "json"), ("arrests-by-agency", "-p", "year=2018")):
+    for args in (
+        ("outcomes-by-agency", "-f", "json"),
+        ("arrests-by-agency", "-p", "year=2018"),
+        # parameters read in HAVING and in a subquery's FILTER
+        ("reported-more-than", "-p", "year=2018", "-p", "more_than=69"),
+        ("low-confidence-facts", "-p", "below=0.95"),
+    ):
         local = run("query", *args, "--store", str(store))
         remote = run("query", *args, "--store", oxigraph_server)
         assert local.exit_code == remote.exit_code == 0, (local.stderr, remote.stderr)

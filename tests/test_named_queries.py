@@ -338,3 +338,38 @@ def test_outcomes_including_units_count_the_units(bundled: LocalStore) -> None:
     assert row["reportedBy"] == "Police Online Investigation Team"
     # without the parent link the force reports nothing
     assert answer(bundled, "outcomes-including-units", agency="Example Force") == []
+
+
+class _TextOnly:
+    """A store with only ``query(text)``, as an endpoint: parameters go into the text."""
+
+    def __init__(self, inner: ox.Store) -> None:
+        self.inner = inner
+
+    def query(self, sparql: str, /) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        return self.inner.query(sparql, use_default_graph_as_union=True)
+
+
+PARAMETER_CASES = {
+    "agency-over-time": [{"agency": "POLIT"}, {"agency": "nobody"}],
+    "arrests-by-agency": [{"year": "2018"}, {"year": "2020"}],
+    "low-confidence-facts": [{"below": "0.95"}, {"below": "1"}, {"below": "0"}],
+    "outcomes-including-units": [{"agency": "CEOP"}, {"agency": "ROCU"}],
+    "reported-more-than": [
+        {"year": "2018", "more_than": "69"},
+        {"measure": "charges", "year": "2017", "more_than": "0"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [(name, {}) for name in sorted(named_queries())]
+    + [(name, params) for name, cases in PARAMETER_CASES.items() for params in cases],
+)
+def test_every_named_query_answers_alike_with_its_parameters_in_the_text(
+    bundled: LocalStore, name: str, params: dict[str, str]
+) -> None:
+    by_engine = run_query(bundled.pyoxigraph, name, params=params, fmt="csv")
+    in_text = run_query(_TextOnly(bundled.pyoxigraph), name, params=params, fmt="csv")
+    assert in_text == by_engine

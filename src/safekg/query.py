@@ -34,11 +34,10 @@ with comment lines that describe it::
 Parameters are never pasted into the text as written: each value is checked
 against its declared datatype and made into an RDF term. On a pyoxigraph store
 the engine binds the term to the variable of the same name (SEP-0007
-substitution); on any other store the term, written by pyoxigraph, goes into a
-``VALUES`` clause after the query, and the whole text passes the gates again.
-Either way a value cannot change what the query does. Every parameter has a
-default. So that both ways give the same answer, a named query computes each
-parameter variable itself (``BIND``) and keeps it in its SELECT clause.
+substitution); on any other store the term, written by pyoxigraph, takes the
+variable's place in the text (:mod:`safekg.substitution`), and the whole text
+passes the gates again. Either way a value cannot change what the query does,
+and both ways give the same answer. Every parameter has a default.
 """
 
 from __future__ import annotations
@@ -72,6 +71,7 @@ from rich.cells import cell_len
 
 from safekg.errors import QueryBudgetError, QueryRefusedError, SafeKGError
 from safekg.formats import RdfFormat, ResultFormat
+from safekg.substitution import substitute
 
 __all__ = [
     "DEFAULT_MAX_MEMORY_MB",
@@ -129,7 +129,6 @@ class ParsedQuery:
     text: str
     form: str  # SELECT | CONSTRUCT | ASK | DESCRIBE
     prefixes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    has_values: bool = False  # the query ends with its own VALUES clause
 
 
 def check_read_only(
@@ -174,8 +173,7 @@ def check_read_only(
         }
     )
     form = str(body.name).removesuffix("Query").upper()
-    has_values = dict.get(body, "valuesClause") is not None
-    return ParsedQuery(text=expanded, form=form, prefixes=prefixes, has_values=has_values)
+    return ParsedQuery(text=expanded, form=form, prefixes=prefixes)
 
 
 def _measure(text: str, max_chars: int, max_depth: int) -> str:
@@ -598,11 +596,8 @@ def _answer(
     if isinstance(inner, pyoxigraph.Store):
         store = inner  # an embedded safekg store: bind parameters with Oxigraph's own substitution
     if substitutions and not isinstance(store, pyoxigraph.Store):
-        if parsed.has_values:
-            raise SafeKGError("a query that ends with VALUES cannot take parameters on this store")
-        names = " ".join(str(variable) for variable in substitutions)
-        terms = " ".join(str(term) for term in substitutions.values())
-        parsed = check_read_only(f"{parsed.text}\nVALUES ({names}) {{ ({terms}) }}\n")
+        terms = {variable.value: str(term) for variable, term in substitutions.items()}
+        parsed = check_read_only(substitute(parsed.text, terms))
     try:
         if isinstance(store, pyoxigraph.Store):
             result = store.query(
