@@ -533,7 +533,9 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
             add(m.group(0), start, end, sentence, known=body, acronym=acronym)
             covered.append((start, end))
         titles = _title_spans(sentence)
-        for found in _shape_names(sentence) + _acronym_in_name(sentence):
+        # a name around its acronym first: "Online Child Sexual Abuse and Exploitation (OCSAE)
+        # Prevention and Investigation Unit" holds the shorter shape "Prevention and ... Unit"
+        for found in _acronym_in_name(sentence) + _shape_names(sentence):
             if found.generic or norm(found.name) in _title_keys():
                 continue
             if any(found.start <= s < found.end < e for s, e in titles):
@@ -659,10 +661,14 @@ def _extends_known(
         right = text[e : found.end]
         if right and not re.match(r"\s+(?:and|for|of|in)\s", right):
             continue
+        # "WA Joint Anti Child Exploitation Team (WA JACET)": its own acronym keeps the prefix
+        own = found.acronym.split()[0] if found.acronym and " " in found.acronym else None
         if left and (
             _is_generic(left)
             or any(w.endswith(("'s", "\u2019s")) for w in left)
-            or any(w.lower() in _CONNECTORS or (w.isupper() and len(w) > 1) for w in left)
+            or any(
+                w.lower() in _CONNECTORS or (w.isupper() and len(w) > 1 and w != own) for w in left
+            )
             or any(re.search(r"-(?:based|led|run|funded|backed)$", w) for w in left)
         ):
             continue
@@ -774,8 +780,16 @@ def _acronym_in_name(sentence: Sentence) -> list[_Found]:
             continue
         name = " ".join(words) + " " + m.group(3)
         start = sentence.start + m.start(1) + m.group(1).rindex(words[0])
-        out.append(_Found(start, sentence.start + m.end(), name, m.group(2)))
+        owner = _OWNER_AFTER.match(sentence.text, m.end())
+        parent = owner.group(1) if owner and _ends_with_head(owner.group(1).split()) else None
+        out.append(_Found(start, sentence.start + m.end(), name, m.group(2), parent))
     return out
+
+
+# "... (ICAC) Unit of the Alabama Law Enforcement Agency": the body the unit belongs to
+_OWNER_AFTER = re.compile(
+    r"\s+of\s+(?:the\s+)?((?:[A-Z][\w'-]*\s+(?:(?:and|of|for|&)\s+)?){0,6}[A-Z][\w'-]*)"
+)
 
 
 def _title_spans(sentence: Sentence) -> list[tuple[int, int]]:

@@ -9,14 +9,15 @@ money, periods or parts of dates are not figures.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from safekg.extract import rules
-from safekg.extract.agencies import AgencyIndex, Mention
+from safekg.extract.agencies import AgencyIndex
+from safekg.extract.attribution import Attribution, Claim
 from safekg.extract.fast import TaggedWords, WordList
 from safekg.extract.numbers import Number, find_numbers
 from safekg.extract.periods import Period, find_periods
@@ -360,7 +361,8 @@ def find_figures(
     figures: list[Figure] = []
     texts = [_mask_asides(sentence.text) for sentence in sentences]
     said = _PeriodsSaid(texts, published, country)
-    focus: tuple[str, int] | None = None
+    attribution = Attribution(sentences, texts, agencies)
+    claims: list[Claim] = []
     for index, sentence in enumerate(sentences):
         text = texts[index]
         numbers = find_numbers(text)
@@ -443,13 +445,10 @@ def find_figures(
                 and not verbs
             ):
                 measures = _continuation(text, found_here[-1][0], n, found_here[-1][1])
+            claim = attribution.claim(index, n.start, n.end) if measures else None
             for measure, confidence in measures:
-                agency = _agency(
-                    sentence,
-                    n.start,
-                    agencies,
-                    focus[0] if focus and index - focus[1] <= 3 else None,
-                )
+                assert claim is not None
+                claims.append(claim)
                 p_start, p_end = _period(text, periods, n, said, index, published)
                 found_here.append(
                     (
@@ -461,7 +460,7 @@ def find_figures(
                             sentence.start + n.start,
                             sentence.start + n.end,
                             sentence,
-                            agency,
+                            None,
                             p_start,
                             p_end,
                             confidence,
@@ -469,11 +468,9 @@ def find_figures(
                         verbs,
                     )
                 )
-        named = _actors(sentence, agencies, sentence.end)
-        if named:
-            focus = (named[0].key, index)
         figures.extend(f for _, f, _ in found_here)
-    return _merge(figures)
+    bodies = attribution.resolve(claims)
+    return _merge([replace(f, agency=body) for f, body in zip(figures, bodies, strict=True)])
 
 
 class _PeriodsSaid:
@@ -636,52 +633,6 @@ def _join_split_totals(text: str, numbers: list[Number]) -> list[Number]:
         out.append(n)
         i += 1
     return out
-
-
-_PARTNER = re.compile(
-    r"\b(?:with|alongside|and|including|partners?|assisted by|supported by|help of|helped by"
-    r"|together with|working with|in partnership with|from|to|by)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-
-
-def _agency(
-    sentence: Sentence, at: int, agencies: AgencyIndex, focus: str | None = None
-) -> str | None:
-    """The body a figure belongs to.
-
-    The actor named before it in the sentence; else, when the sentence refers
-    back ("its investigators", "the unit"), the actor of the sentences before;
-    else the article's main organisation.
-    """
-    actors = _actors(sentence, agencies, sentence.start + at)
-    if actors:
-        return actors[-1].key
-    if focus and _REFERS_BACK.search(sentence.text):
-        return focus
-    return agencies.main
-
-
-_REFERS_BACK = re.compile(
-    r"\b(?:its|their|they|our|we|the (?:unit|team|task ?force|squad|force|agency|bureau|command"
-    r"|centre|center|section|division|service|department|office))\b",
-    re.IGNORECASE,
-)
-
-
-def _actors(sentence: Sentence, agencies: AgencyIndex, until: int) -> list[Mention]:
-    """Organisations named as actors in a sentence before ``until`` (partners left out)."""
-    actors = []
-    for m in agencies.mentions:
-        if sentence.start <= m.start and m.end <= until:
-            info = agencies.agencies.get(m.key)
-            if info is None or info.kind in {"company", "government", "prosecutor"}:
-                continue
-            before = sentence.text[max(0, m.start - sentence.start - 30) : m.start - sentence.start]
-            if _PARTNER.search(before):
-                continue
-            actors.append(m)
-    return actors
 
 
 def _period(
