@@ -63,6 +63,24 @@ def test_building_again_changes_nothing(articles: Path, tmp_path: Path) -> None:
     assert isomorphic(snapshot(location), graph)
 
 
+def test_a_large_build_compacts_the_store_and_keeps_every_triple(
+    articles: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    location = tmp_path / "store"
+    seen: list[tuple[str, str]] = []
+    first = api.build([articles], store_location=location, on_progress=lambda *e: seen.append(e))
+    assert ("compacting", str(location)) not in seen  # five articles: not worth it
+    graph = snapshot(location)
+    monkeypatch.setattr(api, "_OPTIMIZE_AFTER", 2)
+    seen.clear()
+    forced = api.build(
+        [articles], store_location=location, force=True, on_progress=lambda *e: seen.append(e)
+    )
+    assert seen[-1] == ("compacting", str(location))
+    assert forced.triples == first.triples
+    assert isomorphic(snapshot(location), graph)
+
+
 def test_only_a_changed_article_is_rebuilt(articles: Path) -> None:
     with open_store(MEMORY) as store:
         api.build([articles], store_location=store)

@@ -59,6 +59,10 @@ BATCH_SIZE = 256
 #: The store is flushed after this many articles: the embedded store otherwise keeps
 #: about 1 GB of recent writes in memory (RocksDB's write buffers) during a long build.
 _FLUSH_EVERY = 1024
+#: A build that writes this many articles, and at least a quarter as many as the store
+#: held, compacts the store at the end (``Store.optimize``): at 100,000 articles, 44 s
+#: that take the store from 4.3 to 2.4 GB.
+_OPTIMIZE_AFTER = 1000
 #: With ``jobs=None``, a build of fewer articles than this stays in this process:
 #: starting the worker processes would take longer than the build.
 _MIN_FOR_WORKERS = 100
@@ -139,7 +143,10 @@ def build(
     of a few articles. Built articles are written ``batch_size`` at a time
     (``Store.replace_graphs``: one transaction on the embedded store, one
     update per article on an endpoint). Memory does not grow with the number
-    of articles, beyond a list of their ids.
+    of articles, beyond a list of their ids. A build that wrote 1,000 articles
+    or more, and at least a quarter as many as the store held, then compacts
+    the embedded store (``Store.optimize``), and ``on_progress`` hears
+    ``("compacting", location)``.
 
     When anything was built and ``link`` is true, the links to open data and
     the dataset description are made again from the reference tables (as
@@ -173,6 +180,9 @@ def build(
                 _link_store(store)
         with clock.timing("store"):
             store.flush()
+            if len(tally.built) >= max(_OPTIMIZE_AFTER, len(stored) // 4):
+                notify("compacting", str(store.location))
+                store.optimize()
         triples = store.triple_count()
     return BuildReport(
         built=tuple(tally.built),

@@ -614,6 +614,9 @@ def _progress(total: int | None = None) -> Iterator[Callable[[str, str], None] |
         task = bar.add_task("building", total=total)
 
         def on_progress(status: str, item: str) -> None:
+            if status == "compacting":  # the build's last step, not an article
+                bar.update(task, description="compacting the store")
+                return
             counts[status] = counts.get(status, 0) + 1
             done = ", ".join(f"{key} {value}" for key, value in sorted(counts.items()))
             bar.update(task, advance=1, description=f"building: {done}")

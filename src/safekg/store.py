@@ -82,6 +82,9 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - nothing to do unless a backend holds resources
         """Release the store; the object cannot be used afterwards."""
 
+    def optimize(self) -> None:  # noqa: B027 - nothing to do unless a backend compacts
+        """Compact what many writes left behind: a smaller store that reads faster."""
+
     # -- verbs shared by every backend ----------------------------------------------
 
     def update(self, sparql: str) -> None:
@@ -246,6 +249,10 @@ class LocalStore(Store):
     def flush(self) -> None:
         if self._store is not None and not self.read_only and self.location != MEMORY:
             self._store.flush()
+
+    def optimize(self) -> None:
+        if self._store is not None and not self.read_only and self.location != MEMORY:
+            self._store.optimize()
 
     def close(self) -> None:
         if self._store is None:
