@@ -245,6 +245,21 @@ def test_export_to_a_file(built_store: Path, tmp_path: Path) -> None:
     assert [path.name for path in output.parent.iterdir()] == ["graph.ttl"]
 
 
+def test_export_chooses_the_format_by_name_then_suffix_then_turtle(
+    built_store: Path, tmp_path: Path
+) -> None:
+    by_suffix = tmp_path / "graph.nq"
+    assert api.export(store_location=built_store, output=by_suffix) is None
+    nquads = api.export("nquads", store_location=built_store)
+    assert by_suffix.read_bytes() == nquads
+    named = tmp_path / "graph.txt"
+    api.export("ntriples", store_location=built_store, output=named)
+    assert named.read_bytes() == api.export(formats.RdfFormat.NTRIPLES, store_location=built_store)
+    turtle = api.export(store_location=built_store)
+    assert turtle == api.export(formats.RdfFormat.TURTLE, store_location=built_store)
+    assert turtle is not None and turtle.startswith(b"@prefix")
+
+
 def test_the_built_store_conforms(built_store: Path) -> None:
     report = api.validate_store(store_location=built_store)
     assert report.conforms, report.text

@@ -345,14 +345,26 @@ def stats(*, store_location: StoreLike = None) -> dict[str, int]:
 
 
 def export(
-    fmt: formats.RdfFormat,
+    fmt: formats.RdfFormat | str | None = None,
     *,
     store_location: StoreLike = None,
     output: str | Path | None = None,
 ) -> bytes | None:
-    """Serialize the store in ``fmt``: to ``output`` (written atomically) or returned."""
+    """Serialize the store in ``fmt``: to ``output`` (written atomically) or returned.
+
+    ``fmt`` is a format or its name; by default the one ``output``'s suffix
+    names, else Turtle.
+    """
+    if isinstance(fmt, formats.RdfFormat):
+        rdf_format = fmt
+    elif fmt is not None:
+        rdf_format = formats.RdfFormat.from_name(fmt)
+    elif output is not None:
+        rdf_format = formats.RdfFormat.from_suffix(output)
+    else:
+        rdf_format = formats.RdfFormat.TURTLE
     with _opened(store_location, read_only=True) as store:
-        data = store.dump(fmt.oxigraph, prefixes=dict(PREFIXES))
+        data = store.dump(rdf_format.oxigraph, prefixes=dict(PREFIXES))
     if output is None:
         return data
     write_atomic(Path(output), data)

@@ -32,7 +32,7 @@ from rich.progress import (
 from rich.text import Text
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from safekg import __version__, api, formats
+from safekg import __version__, api
 from safekg.errors import ExitCode, SafeKGError
 from safekg.query import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S
 
@@ -352,13 +352,7 @@ def export(
 
     Example: safekg export --format nquads -o safekg.nq
     """
-    if fmt is not None:
-        rdf_format = formats.RdfFormat.from_name(fmt)
-    elif output is not None:
-        rdf_format = formats.RdfFormat.from_suffix(output)
-    else:
-        rdf_format = formats.RdfFormat.TURTLE
-    data = api.export(rdf_format, store_location=store, output=output)
+    data = api.export(fmt, store_location=store, output=output)
     _deliver(data, output)
 
 
