@@ -43,7 +43,7 @@ from typing import Any
 from safekg.dates import DATE, ISO_DATE, TIME, WEEKDAY, parse_date, parse_date_any, parse_iso_date
 from safekg.errors import ExtractionError, IngestError
 from safekg.models import Article
-from safekg.resources import data_file
+from safekg.resources import data_file, jsonl_rows
 from safekg.vocab import RESERVED_IDS
 
 __all__ = ["MAX_LINE_CHARS", "SUFFIXES", "DateRule", "Refused", "date_rules", "read_articles"]
@@ -435,23 +435,8 @@ def date_rules(path: Path | None = None) -> tuple[DateRule, ...]:
 
     Raises ``ExtractionError`` naming the file and line of a malformed rule.
     """
-    path = path or data_file("patterns", "date_headers.jsonl")
-    try:
-        content = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ExtractionError(f"{path}: cannot read the date rules: {exc.strerror}") from None
     rules: list[DateRule] = []
-    for number, line in enumerate(content.splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("//"):
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ExtractionError(f"{where}: not JSON: {exc.msg}") from None
-        if not isinstance(row, dict):
-            raise ExtractionError(f"{where}: a rule must be a JSON object")
+    for where, row in jsonl_rows(path or data_file("patterns", "date_headers.jsonl")):
         rule = _rule(row, where)
         if any(r.name == rule.name for r in rules):
             raise ExtractionError(f"{where}: rule name {rule.name!r} is used twice")

@@ -6,14 +6,13 @@ malformed rule is an error at load time, never a silent miss at match time.
 
 from __future__ import annotations
 
-import json
 import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from safekg.errors import ExtractionError
-from safekg.resources import data_file
+from safekg.resources import data_file, jsonl_rows
 
 
 def _file(kind: str, name: str) -> Path:
@@ -36,20 +35,7 @@ def toml(kind: str, name: str) -> dict[str, Any]:
 @cache
 def jsonl(kind: str, name: str) -> tuple[dict[str, Any], ...]:
     """A JSON-lines rule file; blank lines and lines starting with ``//`` are skipped."""
-    path = _file(kind, name)
-    rows: list[dict[str, Any]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("//"):
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ExtractionError(f"{path}:{number}: not JSON: {exc.msg}") from None
-        if not isinstance(row, dict):
-            raise ExtractionError(f"{path}:{number}: a rule must be a JSON object")
-        rows.append(row)
-    return tuple(rows)
+    return tuple(row for _, row in jsonl_rows(_file(kind, name)))
 
 
 @cache
