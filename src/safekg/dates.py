@@ -85,9 +85,11 @@ _DATE_TEMPLATE = (
     r")"
 )
 
-#: A time of day after a date ("13:43", "14:41:52", "10am", "T10:00:00+01:00").
+#: A time of day after a date ("13:43", "14:41:52", "10am", "T10:00:00+01:00", and
+#: "14h32" or "14u32" as French and Dutch write it).
 TIME = (
-    r"(?:T?\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\b\.?)?"
+    r"(?:\d{1,2}[hu]\d{2}\b"
+    r"|T?\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\b\.?)?"
     r"|\d{1,2}\s*[ap]\.?m\b\.?)"
     r"(?:\s*(?:Z|[+-]\d{2}:?\d{2}|\(?(?:UTC|GMT|BST|CET|CEST|[ECMP][SD]T|AEST|AEDT)\)?))?"
 )

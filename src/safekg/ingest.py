@@ -330,16 +330,26 @@ class DateRule:
     examples: tuple[tuple[str, str | None], ...] = ()
 
     def find(self, lines: list[str]) -> date | None:
-        """The date this rule reads from the first of ``lines`` that holds one."""
+        """The date this rule reads from the first of ``lines`` that holds one.
+
+        A line of several parts ("Annual Review 2022/23 · published 18th July 2023",
+        "Dydd Mercher, 15 Mai 2024 | Wednesday, 15 May 2024") is also read part by part.
+        """
         if self.regex is None:
             return None
         for line in lines[: self.within]:
-            found = self.regex.match(line)
-            if found is not None:
-                value = self.parse(found["date"])
-                if value is not None:
-                    return value
+            parts = _PART_SEPARATOR.split(line)
+            for part in [line, *parts] if len(parts) > 1 else [line]:
+                found = self.regex.match(part)
+                if found is not None:
+                    value = self.parse(found["date"])
+                    if value is not None:
+                        return value
         return None
+
+
+#: What separates the parts of a header line: a bar, a middle dot or a bullet between spaces.
+_PART_SEPARATOR = re.compile(r"\s+[|\u00b7\u2022]\s+")
 
 
 def _expand(pattern: str) -> str:
