@@ -6,13 +6,19 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from safekg.store import Store, open_store
+
+if TYPE_CHECKING:
+    from safekg.serve import SafeKGServer
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = REPO / "data" / "articles"
@@ -40,6 +46,23 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert report.complete, (report.refused, report.invalid)
     assert report.built
     return location
+
+
+@contextmanager
+def serving(location: Path) -> Iterator[SafeKGServer]:
+    """``safekg serve`` over the store at ``location``, on a free loopback port, in a thread."""
+    from safekg.serve import make_server
+
+    with open_store(location, read_only=True) as store:
+        running = make_server(store, "127.0.0.1", 0)
+        thread = threading.Thread(target=running.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield running
+        finally:
+            running.shutdown()
+            running.server_close()
+            thread.join(timeout=10)
 
 
 def oxigraph_binary() -> str:

@@ -12,17 +12,15 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from conftest import serving
 
 from safekg import api
-from safekg.link import LINKS_GRAPH, link_graph
-from safekg.serve import SafeKGServer, make_server
-from safekg.store import open_store
+from safekg.serve import SafeKGServer
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -80,19 +78,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SafeKGServer]:
     location = tmp_path_factory.mktemp("browser") / "store"
-    assert api.build([ARTICLES], store_location=location).complete
-    with open_store(location) as store:
-        store.replace_graph(LINKS_GRAPH, link_graph(store))
-    with open_store(location, read_only=True) as store:
-        running = make_server(store, "127.0.0.1", 0)
-        thread = threading.Thread(target=running.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield running
-        finally:
-            running.shutdown()
-            running.server_close()
-            thread.join(timeout=10)
+    assert api.build([ARTICLES], store_location=location).complete  # links included
+    with serving(location) as running:
+        yield running
 
 
 def test_from_home_page_to_an_agency_to_the_sentence_of_a_figure(

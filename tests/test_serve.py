@@ -8,7 +8,6 @@ import json
 import signal
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,13 +20,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import serving
 from typer.testing import CliRunner
 
 from safekg import api, cli
 from safekg.errors import SafeKGError
-from safekg.link import LINKS_GRAPH, link_graph
 from safekg.query import named_queries
-from safekg.serve import App, SafeKGServer, make_server
+from safekg.serve import App, SafeKGServer
 from safekg.serve.markup import Html, el
 from safekg.serve.negotiate import choose, parse_accept
 from safekg.serve.sparql import as_sparql_text, query_form
@@ -57,25 +56,15 @@ SRX = "{http://www.w3.org/2005/sparql-results#}"
 def served_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled articles, built and linked to open data."""
     location = tmp_path_factory.mktemp("serve") / "store"
-    report = api.build([ARTICLES], store_location=location)
+    report = api.build([ARTICLES], store_location=location)  # links included
     assert report.complete
-    with open_store(location) as store:
-        store.replace_graph(LINKS_GRAPH, link_graph(store))
     return location
 
 
 @pytest.fixture(scope="module")
 def server(served_store: Path) -> Iterator[SafeKGServer]:
-    with open_store(served_store, read_only=True) as store:
-        running = make_server(store, "127.0.0.1", 0)
-        thread = threading.Thread(target=running.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield running
-        finally:
-            running.shutdown()
-            running.server_close()
-            thread.join(timeout=10)
+    with serving(served_store) as running:
+        yield running
 
 
 @dataclass(frozen=True)
