@@ -195,6 +195,15 @@ def known_failures() -> dict[str, dict[str, dict[str, str]]]:
     return loaded
 
 
+def check_known_failures(suite: str, engines: tuple[str, ...], cases: list[Any]) -> None:
+    """Every known failure of ``suite`` names one of its tests and an engine that runs it."""
+    names = {case.name for case in cases}
+    listed = known_failures().get(suite, {})
+    assert set(listed) <= set(engines)
+    stale = {engine: sorted(set(tests) - names) for engine, tests in listed.items()}
+    assert not any(stale.values()), f"known_failures.toml names unknown tests: {stale}"
+
+
 def params(suite: str, engines: tuple[str, ...], cases: list[Any], folder: str) -> list[Any]:
     """pytest params, one per case and engine, id ``{name}-{engine}``.
 
