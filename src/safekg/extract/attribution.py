@@ -39,6 +39,32 @@ _RELATIVE = re.compile(r",\s+(?:which|who)\b")
 _APPOSITIVE = re.compile(
     r",\s+(?:part of|based (?:at|in)|made up of|a unit of|one of|known as|a division of)\b[^,]*$"
 )
+_CLOSED_RELATIVE = re.compile(r",\s+(?:which|who)\b[^;:]*,")
+_BY_MODIFIER = re.compile(r"[^,;:]{0,40}?\b[a-z]+ed\s+by\s+(?:the\s+)?")
+_NOT_PLACES = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Operation",
+    ]
+)
 _LEDE_PARAGRAPHS = 6  # the opening paragraphs, headline and dateline included
 _PLACE = r"(?P<place>[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+){0,2})"
 
@@ -101,7 +127,7 @@ def cues() -> _Cues:
             rf"|(?:{_words(data['specialists'])})\b)"
         ),
         reference=re.compile(
-            rf"\b(?:the|this|that|its|our)\s+({_words(list(classes))})\b"
+            rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Oo]ur)\s+({_words(list(classes))})\b"
             r"(?!\s+(?:of\b|[A-Z])|'s\s+[A-Z])"
         ),
         reference_class=classes,
@@ -135,8 +161,8 @@ def role(info: AgencyInfo) -> str:
     if info.known:
         return "police"
     name = info.name.lower()
-    if c.police.search(name):
-        return "police"
+    if c.police.search(name) or (info.parent and c.police.search(info.parent.lower())):
+        return "police"  # "the Police Authority's National Operations Department" too
     if c.non_police.search(name):
         return "other"
     if c.support.search(name):
@@ -155,6 +181,7 @@ class Claim:
     reference: str | None = None  # the noun of "the unit", "the force"
     pronoun: str | None = None  # the body a pronoun ("its", "they") refers to, if named before
     refers_back: bool = False  # a pronoun, whatever it refers to
+    scoped: bool = False  # the clause is about a place ("In Bavaria alone, ...")
 
 
 @dataclass(frozen=True)
@@ -191,26 +218,39 @@ class Attribution:
             cands = self._candidates(index, lo, start)  # "ALEA's unit: 21 arrests"
         at = sentence.start + start
         head = text[lo:start]
-        place = self._place(head)
+        place, scoped = self._place(head)
         actor = self._subject(index, cands, lo, start)
         if actor:
-            return Claim(index, at, actor=actor, place=place)
+            return Claim(index, at, actor=actor, place=place, scoped=scoped)
         after_by = self._agent_after(index, end)
         if after_by:
-            return Claim(index, at, actor=after_by, place=place)
+            return Claim(index, at, actor=after_by, place=place, scoped=scoped)
+        aside = _closed_relative(text, lo, start)
+        if aside:
+            head = text[lo : aside[0]] + " " * (aside[1] - aside[0]) + text[aside[1] : start]
         reference = None
         for m in cues().reference.finditer(head):
             reference = m.group(1)
         pronoun = re.search(r"\b(?:its|their|they|it|It|Its|Their|They)\b", head) is not None
         named = self._refine(index, cands[-1]) if cands and pronoun else None
-        return Claim(index, at, None, place, reference, named, pronoun)
+        return Claim(index, at, None, place, reference, named, pronoun, scoped)
 
     def _subject(self, index: int, cands: list[_Candidate], lo: int, hi: int) -> str | None:
         """The actor among ``cands``: the first, else what a relative pronoun stands for."""
         strong = [c for c in cands if c.strong]
-        if strong:
+        if strong and not self._open_relative(index, strong[0].end, hi):
             return self._refine(index, strong[0])
-        return self._antecedent(index, lo, hi)
+        return self._antecedent(index, lo, hi) or (
+            self._refine(index, strong[0]) if strong else None
+        )
+
+    def _open_relative(self, index: int, lo: int, hi: int) -> bool:
+        """Whether the figure at ``hi`` is in a relative clause opened after ``lo`` (article
+        offset) and not closed: "X works with Y, which made 40 arrests"."""
+        text = self._sentences[index].text
+        lo -= self._sentences[index].start
+        relatives = list(_RELATIVE.finditer(text, max(lo, 0), hi))
+        return bool(relatives) and "," not in text[relatives[-1].end() : hi]
 
     def _antecedent(self, index: int, lo: int, hi: int) -> str | None:
         """ "the X section, part of its Y Unit, which served 24 warrants": X."""
@@ -225,7 +265,15 @@ class Attribution:
             if aside is None:
                 break
             point = aside.start()
-        named = [m for m in self._in(index, lo, point) if m.end - sentence.start >= point - 12]
+        mentions = self._in(index, lo, point)
+        named = [m for m in mentions if m.end - sentence.start >= point - 12]
+        if named and self._roles.get(named[-1].key) == "other" and len(mentions) > 1:
+            # "the task forces funded by the Justice Department, which ...": the name
+            # the participle hangs on
+            before = mentions[mentions.index(named[-1]) - 1]
+            gap = text[before.end - sentence.start : named[-1].start - sentence.start]
+            if _BY_MODIFIER.fullmatch(gap):
+                named = [before]
         if not named or self._roles.get(named[-1].key) == "other":
             return None
         last = named[-1]
@@ -245,13 +293,16 @@ class Attribution:
                 return m.key
         return None
 
-    def _place(self, head: str) -> tuple[str, ...]:
+    def _place(self, head: str) -> tuple[tuple[str, ...], bool]:
+        """The bodies of the place the clause is about, and whether it is about a place."""
         c = cues()
         found: tuple[str, ...] = ()
+        scoped = False
         for pattern in c.place:
             for m in pattern.finditer(head):
                 found = self._bodies_of(m.group("place")) or found
-        return found
+                scoped = scoped or m.group("place").split()[0] not in _NOT_PLACES
+        return found, scoped
 
     def _bodies_of(self, place: str) -> tuple[str, ...]:
         """The police bodies of the article whose name carries ``place``, else of its country."""
@@ -286,6 +337,7 @@ class Attribution:
         sentence = self._sentences[index]
         text, masked, base = sentence.text, self._texts[index], sentence.start
         out: list[_Candidate] = []
+        aside = _closed_relative(text, lo, hi)
         for m in self._led(index, lo, hi):
             out.append(_Candidate(m.start, m.end, m.key, True))
         excluded_end = -1
@@ -293,6 +345,8 @@ class Attribution:
             s, e = m.start - base, m.end - base
             if masked[s] == " " and text[s] != " ":
                 continue  # inside brackets or dashes
+            if aside and aside[0] <= s < aside[1]:
+                continue  # "X, which brings together officers from Y and Z, received ..."
             if excluded_end >= 0 and re.fullmatch(
                 r"(?:\s*\([^)]*\))?\s*(?:,|\band\b|\bor\b|\bas well as\b)\s*(?:the\s+)?"
                 r"(?:[A-Z][\w.'-]*\s+){0,3}",
@@ -319,8 +373,8 @@ class Attribution:
         if cue:
             word = cue.group("cue").lower()
             ahead = before[: cue.start("cue")]
-            if word in {"from", "of", "with"} and c.personnel.search(ahead):
-                pass  # "officers from X"
+            if word in {"from", "of", "with", "in"} and c.personnel.search(ahead):
+                pass  # "officers from X", "analysts in its X unit"
             elif word == "by" and c.agent_verb.search(ahead):
                 pass  # "arrested by X"
             elif word == "by" and c.source_verb.search(ahead):
@@ -450,7 +504,9 @@ class Attribution:
             name = info.name.lower()
             return info.kind in kinds or any(re.search(rf"\b{n}\b", name) for n in nouns)
 
-        usable = [m for m in self._mentions if m.start < at and self._roles[m.key] != "other"]
+        # a unit, a force or an agency is a police body; only "the charity" is a support one
+        wanted = {"police", "support"} if cls == "charity" else {"police"}
+        usable = [m for m in self._mentions if m.start < at and self._roles[m.key] in wanted]
         for test in (exact, same_class):
             if home and test(home):
                 return home
@@ -476,7 +532,7 @@ class Attribution:
         """The body the article is about."""
         evidence: list[tuple[int, str]] = []
         for claim in claims:
-            if claim.actor and not claim.place and self._lede(claim.sentence):
+            if claim.actor and not claim.place and not claim.scoped and self._lede(claim.sentence):
                 evidence.append((claim.at, claim.actor))
         for index in range(len(self._sentences)):
             if not self._lede(index):
@@ -511,3 +567,15 @@ class Attribution:
                 cand = _Candidate(following[0].start, following[0].end, following[0].key, True)
                 out.append((cand.start, self._refine(index, cand)))
         return out
+
+
+def _closed_relative(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """The span of a relative clause closed before ``hi``: ", which brings together
+    officers from Y and Z," in "X, which brings together officers from Y and Z, received"."""
+    if "," not in text[lo:hi]:
+        return None
+    m = _CLOSED_RELATIVE.search(text[:hi], lo)
+    if m is None:
+        return None
+    end = text.rfind(",", m.start() + 1, hi) + 1
+    return m.start(), end

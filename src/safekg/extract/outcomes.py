@@ -89,6 +89,7 @@ class Figure:
     period_start: date | None
     period_end: date | None
     confidence: float
+    part: bool = False  # a part of a total, credited in its own clause ("X made 14 of them")
 
 
 _CLAUSE_BREAK = re.compile(
@@ -101,6 +102,18 @@ _GENDER_PAIRS = {
     frozenset({"adults", "juveniles"}),
     frozenset({"adults", "teenagers"}),
     frozenset({"men", "teenagers"}),
+}
+# "one woman", "a boy": the singular of each word of a pair
+_PLURAL = {
+    "man": "men",
+    "woman": "women",
+    "male": "males",
+    "female": "females",
+    "boy": "boys",
+    "girl": "girls",
+    "adult": "adults",
+    "juvenile": "juveniles",
+    "teenager": "teenagers",
 }
 _AGE = re.compile(
     r"^\s*(?:-|\s)?years?[- ]old|^\s*(?:yrs?|yo)\b|^\s*,\s+(?:of|from)\b", re.IGNORECASE
@@ -120,6 +133,9 @@ _ASIDE = re.compile(
     r"(?=\s+(?:were|was|have|has|had|are|is|will|would|each|all)\b)"
 )
 _TIME = re.compile(r"^[:.]\d\d")
+_OF_THE = re.compile(r"\s+of\s+(?:the|those|these|its|their)\b")
+_COUNTED = frozenset({"arrests", "charge_counts", "convictions", "warrants"})
+_RELATIVE_AFTER = re.compile(r"^\s+(?:who|that|whom)\b")
 
 
 _FUNCTION_WORDS = {
@@ -367,8 +383,8 @@ def find_figures(
         text = texts[index]
         numbers = find_numbers(text)
         periods = said.of(index) if numbers else []  # the periods of other sentences: on demand
-        numbers = [n for n in numbers if not _skip(n, text, periods)]
         numbers = _join_split_totals(text, numbers)
+        numbers = [n for n in numbers if not _skip(n, text, periods)]
         found_here: list[tuple[Number, Figure, frozenset[str]]] = []
         for i, n in enumerate(numbers):
             clause_start, clause_end = _clause(text, n.start, n.end)
@@ -396,12 +412,27 @@ def find_figures(
             aside = _ASIDE.match(right_text)
             if aside:
                 right_text = right_text[aside.end() :]
-            right = re.sub(r"\s+", " ", right_text)[:60].split(",")[0]
+            if _RELATIVE_AFTER.match(right_text):
+                # "children who lived with, or near, a suspect were safeguarded": the verb
+                # after the relative clause, whatever commas it holds
+                right = re.sub(r"\s+", " ", right_text)[:200]
+            else:
+                right = re.sub(r"\s+", " ", right_text)[:60].split(",")[0]
             if next_start < clause_end and " and " in right:
                 right = right[: right.rfind(" and ")]
+            part = False
             if subset:
-                if noun_cls in {"arrests", "charge_counts", "convictions", "warrants"}:
-                    continue  # "five of the arrests": a part of a figure given before
+                if noun_cls == "":
+                    of = _OF_THE.match(text, n.end)
+                    named = _noun_after(text, of.end()) if of else None
+                    if named and named[0] in _COUNTED:
+                        noun_cls = named[0]  # "14 of the search warrants"
+                if noun_cls in _COUNTED:
+                    # "five of the arrests": a part of a figure given before, unless
+                    # its clause names who did it ("X, which served 14 of the warrants")
+                    if attribution.claim(index, n.start, n.end).actor is None:
+                        continue
+                    part = True
                 if noun_cls == "" or (noun and noun[1] == "of those"):
                     noun_cls = _antecedent([f for _, f, _ in found_here], text, n.start)
                 phrase = re.match(
@@ -412,8 +443,10 @@ def find_figures(
                     r"\s+", " ", text[n.end + (phrase.end() if phrase else 0) : next_start]
                 )[:60]
                 right = right.split(",")[0]
-            if _hedged(left) or _hedged(_before_first_verb(right)):
+            before_verb = _before_first_verb(right)
+            if _hedged(left) or _hedged(before_verb[before_verb.rfind(",") + 1 :]):
                 continue
+            right = _before_hedge(right)
             if noun_cls == "unknown":
                 # "Nine suspected traffickers ... were arrested": an unknown plural counts
                 # people only when a verb about people follows it
@@ -435,6 +468,8 @@ def find_figures(
                     text[found_here[-1][0].end : n.start],
                 )
             ):
+                if subset:
+                    continue  # "identified 21 children, four of them abroad": a breakdown
                 verbs = found_here[-1][2]  # "seized 59 computers and 2,000 storage devices"
             whole = _verb_classes(text[clause_start:clause_end])
             measures = _measures(n, noun_cls, verbs, whole, right)
@@ -464,13 +499,23 @@ def find_figures(
                             p_start,
                             p_end,
                             confidence,
+                            part,
                         ),
                         verbs,
                     )
                 )
         figures.extend(f for _, f, _ in found_here)
     bodies = attribution.resolve(claims)
-    return _merge([replace(f, agency=body) for f, body in zip(figures, bodies, strict=True)])
+    credited = [replace(f, agency=body) for f, body in zip(figures, bodies, strict=True)]
+    return _merge(_own_parts(credited))
+
+
+def _own_parts(figures: list[Figure]) -> list[Figure]:
+    """Parts of a total are figures of their own only when credited to another body."""
+    if not any(f.part for f in figures):
+        return figures
+    totals = {(f.measure, f.agency) for f in figures if not f.part}
+    return [f for f in figures if not f.part or (f.measure, f.agency) not in totals]
 
 
 class _PeriodsSaid:
@@ -538,6 +583,16 @@ def _hedge_patterns() -> tuple[WordList, WordList]:
 
 def _hedged(window: str) -> bool:
     return bool(_hedge_patterns()[0].search(window))
+
+
+def _before_hedge(right: str) -> str:
+    """ "nine arrested are expected to be charged": what follows a modal or a negation
+    after the clause's first verb is no result."""
+    first = lexicon().verbs.first(right)
+    if first is None:
+        return right
+    cut = _hedge_patterns()[0].first(right[first:])
+    return right if cut is None else right[: first + cut]
 
 
 def _continuation(text: str, prev: Number, n: Number, figure: Figure) -> list[tuple[str, float]]:
@@ -616,7 +671,12 @@ def _join_split_totals(text: str, numbers: list[Number]) -> list[Number]:
             between = text[n.end : m.start]
             first = re.match(r"\s+([a-z]+)\s+and\s+$", between)
             second = re.match(r"\s+([a-z]+)", text[m.end :])
-            if first and second and frozenset({first.group(1), second.group(1)}) in _GENDER_PAIRS:
+            if (
+                first
+                and second
+                and frozenset({_PLURAL.get(w, w) for w in (first.group(1), second.group(1))})
+                in _GENDER_PAIRS
+            ):
                 out.append(
                     Number(
                         n.start,

@@ -1,0 +1,128 @@
+"""Outcome figures in wordings the extractor must generalise to.
+
+Each article is written for these tests, with invented bodies, places and figures.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from safekg.extract import extract
+from safekg.models import Article, Outcome
+
+
+def _outcomes(text: str) -> tuple[Outcome, ...]:
+    return extract(Article(id="t", text=text, published=date(2024, 3, 5))).outcomes
+
+
+def _got(text: str) -> set[tuple[str, Decimal]]:
+    return {(o.measure, o.value) for o in _outcomes(text)}
+
+
+def _agency_of(text: str, measure: str, value: int) -> str | None:
+    found = [o for o in _outcomes(text) if o.measure == measure and o.value == Decimal(value)]
+    assert found, (measure, value)
+    return found[0].agency
+
+
+def test_a_split_in_words_with_a_singular_is_one_total() -> None:
+    got = _got(
+        "Twenty-two men and one woman were arrested by Westmoor Police during the operation."
+    )
+    assert ("arrests", Decimal(23)) in got
+    assert ("arrests", Decimal(22)) not in got
+
+
+def test_a_relative_clause_with_commas_between_the_noun_and_its_verb() -> None:
+    got = _got(
+        "Nine children who had been living with, or often visiting, the suspects were "
+        "rescued by Westmoor Police detectives."
+    )
+    assert ("children_safeguarded", Decimal(9)) in got
+
+
+def test_premises_searched_are_warrants_executed() -> None:
+    got = _got("Westmoor Police officers raided 25 houses and searched 31 addresses in March.")
+    assert ("warrants_executed", Decimal(25)) in got
+    assert ("warrants_executed", Decimal(31)) in got
+
+
+def test_premises_without_a_search_are_no_figure() -> None:
+    got = _got("Westmoor Police officers visited 25 houses to talk to parents.")
+    assert not any(m == "warrants_executed" for m, _ in got)
+
+
+def test_a_part_of_a_total_credited_to_another_body_is_its_own_figure() -> None:
+    text = (
+        "Westmoor Police detectives executed 60 warrants in the operation.\n\n"
+        "The Lakeside County Sheriff's Office, which served 11 of the warrants near the "
+        "lake, also seized ten laptops."
+    )
+    assert _agency_of(text, "warrants_executed", 11) == "Lakeside County Sheriff's Office"
+    assert _agency_of(text, "warrants_executed", 60) == "Westmoor Police"
+
+
+def test_a_part_of_a_total_without_a_body_of_its_own_is_no_figure() -> None:
+    got = _got(
+        "Westmoor Police detectives executed 60 warrants; 11 of the warrants were in the north."
+    )
+    assert ("warrants_executed", Decimal(11)) not in got
+
+
+def test_an_expected_charge_after_an_arrest_is_no_charge() -> None:
+    got = _got(
+        "Westmoor Police arrested 20 people. Twelve of the 20 detained are due to be "
+        "charged at the magistrates' court next week."
+    )
+    assert ("arrests", Decimal(20)) in got
+    assert not any(m == "charges" for m, _ in got)
+
+
+def test_a_breakdown_borrowing_the_verb_before_is_no_figure() -> None:
+    got = _got("Westmoor Police identified 30 victims, six of them overseas.")
+    assert ("victims_identified", Decimal(30)) in got
+    assert ("victims_identified", Decimal(6)) not in got
+
+
+def test_names_in_a_closed_relative_clause_do_not_act() -> None:
+    text = (
+        "The Westmoor Cyber Exploitation Unit, which draws officers from Ridgeway Police "
+        "and the Marsh Valley Police Service, executed 80 search warrants last year."
+    )
+    assert _agency_of(text, "warrants_executed", 80) == "Westmoor Cyber Exploitation Unit"
+
+
+def test_the_police_at_a_sentence_start_is_a_reference() -> None:
+    text = (
+        "Westmoor Police arrested 14 people, its Online Child Abuse Unit said.\n\n"
+        "The police said they had received 500 reports of online abuse in 2023."
+    )
+    assert _agency_of(text, "reports_received", 500) == "Westmoor Police"
+
+
+def test_staff_in_a_unit_act_for_it() -> None:
+    text = (
+        "Westmoor Police arrested 14 people in 2023.\n\n"
+        "Analysts in its Victim Identification Unit reviewed 90,000 images in the same year."
+    )
+    assert _agency_of(text, "images_analysed", 90000) == "Victim Identification Unit"
+
+
+def test_a_relative_clause_after_a_funded_body_credits_the_body() -> None:
+    text = (
+        "Westmoor Police arrested 14 people in 2023.\n\n"
+        "It works with the Harbour Child Protection Taskforce funded by the Ministry of "
+        "Justice, which made 210 arrests of its own in the same year."
+    )
+    assert _agency_of(text, "arrests", 210) == "Harbour Child Protection Taskforce"
+
+
+def test_a_place_scoped_figure_does_not_make_its_body_the_article_s() -> None:
+    text = (
+        "Officers seized 300 devices and six suspects were arrested, the Federal Crime "
+        "Office said.\n\n"
+        "In Saxony alone, the Saxon State Crime Office searched nine properties."
+    )
+    assert _agency_of(text, "arrests", 6) != "Saxon State Crime Office"
+    assert _agency_of(text, "warrants_executed", 9) == "Saxon State Crime Office"
