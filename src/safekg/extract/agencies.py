@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any
 
@@ -87,6 +87,10 @@ class _Shapes:
     references: tuple[str, ...]
     lower_head_after: re.Pattern[str]  # a lower-case head right after a name
     indefinite_before: re.Pattern[str]  # an indefinite word ending a text, maybe then one word
+    leading_heads: frozenset[str]  # two words that start a name: "Police Region Stockholm"
+    branch_office: re.Pattern[str]  # a local office that stands for its body, ending a name
+    office_title: re.Pattern[str]  # "the Police and Crime Commissioner for <area>" acting
+    country_after: re.Pattern[str]  # a country right after a name: "Save the Children Norway"
 
 
 @cache
@@ -106,7 +110,19 @@ def shapes() -> _Shapes:
         indefinite_before=re.compile(
             r"\b(?:" + "|".join(map(re.escape, data["indefinite"])) + r")\s+(?:[a-z-]+\s+)?$"
         ),
+        leading_heads=frozenset(data["leading_heads"]),
+        branch_office=re.compile(r"\b(?:" + trie(data["branch_offices"]) + r")$"),
+        office_title=re.compile(
+            r"\b(?:[Tt]he\s+)?(?:Office\s+of\s+the\s+)?"
+            rf"({trie(data['office_titles'])}\s+for\s+(?:the\s+)?{_PLACE})"
+            r"(?!\s*,\s*[A-Z]|\s+[A-Z]|['\u2019]s\s+[A-Z])"
+        ),
+        country_after=re.compile(rf"\s({trie(data['countries'])})(?![\w-])"),
     )
+
+
+# a place of one or more capitalised words: "Hampshire and the Isle of Wight"
+_PLACE = r"(?>[A-Z][\w'\u2019-]*(?:\s+(?:(?:and|of|&)\s+(?:the\s+)?)?[A-Z][\w'\u2019-]*)*)"
 
 
 @cache
@@ -203,9 +219,19 @@ def _split_run(words: list[str]) -> list[list[str]]:
             left = [w for w in pieces[-1] if w != ","]
             rest = words[i + 1 :]
             nxt = rest[1] if rest[0] == "the" and len(rest) > 1 else rest[0]
-            if (_ends_with_head(left) and (len(left) >= 3 or rest[0] == "the")) or (
-                nxt in {"Ministry", "Department", "Office"} and nxt in left
+            if (
+                (_ends_with_head(left) and (len(left) >= 3 or rest[0] == "the"))
+                or (nxt in {"Ministry", "Department", "Office"} and nxt in left)
+                or (
+                    rest[0] == "the"
+                    and len(left) >= 2
+                    and (
+                        _POSSESSIVE.search(nxt) is not None
+                        or norm(" ".join(left)) in gazetteer()[2]
+                    )
+                )
             ):
+                # "Homeland Security Investigations and the FBI's Boston Field Office": two bodies
                 pieces.append([])
                 continue
         if word == "," and pieces[-1]:
@@ -342,6 +368,15 @@ def _names_in_piece(
             if parent is None:
                 if i == 0 and child and left_words[0] not in _COMMON_POSSESSORS:
                     return [child]  # "Spain's National Police": a place owns the name
+                possessor = _trim(left_words)
+                if (
+                    child
+                    and len(possessor) == 1
+                    and possessor[0].isupper()
+                    and len(possessor[0]) > 1
+                ):
+                    # "the FBI's Boston Field Office": an acronym owns the name
+                    return [*found, replace(child, parent=possessor[0])]
                 continue  # "Children's Aid Society": a possessive inside one name
             if child:
                 found.append(
@@ -404,6 +439,14 @@ def _name_from(
         return None
     head_len = _ends_with_head(trimmed)
     end_i = len(toks)
+    if (
+        not head_len
+        and len(trimmed) >= 3
+        and " ".join(trimmed[:2]) in sh.leading_heads
+        and not _is_generic(trimmed[2:])
+        and all(w[:1].isupper() for w in trimmed[2:])
+    ):
+        head_len = 2  # "Police Region Stockholm": the head first, then the place
     if not head_len:
         # a name that starts "Department of", "Office of the" ... may end in any word
         joined_at = next(
@@ -473,6 +516,8 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
     agencies: dict[str, AgencyInfo] = {}
     mentions: list[Mention] = []
     acronyms: dict[str, str] = {}  # acronym defined in this article -> key
+    branches: dict[str, str] = {}  # key of a known body -> key of its national branch here
+    bare: dict[str, str] = {}  # key of a known body named only by its acronym -> the acronym
 
     def add(
         name: str,
@@ -517,11 +562,14 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
         mentions.append(Mention(start, end, key))
         return key
 
+    sh = shapes()
     for sentence in sentences:
         covered: list[tuple[int, int]] = []
         for m in pattern.finditer(sentence.text):
             if re.search(r"(?:\b\d[\d,]*|\bone of the|\ball)\s+$", sentence.text[: m.start()]):
                 continue  # "one of 61 ICAC task forces": the kind, not the body
+            if _inside_longer_name(sentence.text, m, sh):
+                continue  # "the World Congress against ...": not "Congress" on its own
             body = by_name[norm(m.group(0))]
             start, end = sentence.start + m.start(), sentence.start + m.end()
             after = _ACRONYM_AFTER.match(sentence.text[m.end() :])
@@ -530,8 +578,28 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
                 if after and _looks_like_acronym(after.group(1), body.name)
                 else None
             )
-            add(m.group(0), start, end, sentence, known=body, acronym=acronym)
+            branch = (
+                sh.country_after.match(sentence.text, m.end()) if body.kind == "charity" else None
+            )
+            if branch is not None and acronym is None:
+                # "Save the Children Norway": a national branch, a body of its own
+                end = sentence.start + branch.end()
+                key = add(text[start:end], start, end, sentence)
+                if not agencies[key].known:
+                    agencies[key].kind = body.kind
+                    branches[norm(body.name)] = key
+            else:
+                add(m.group(0), start, end, sentence, known=body, acronym=acronym)
             covered.append((start, end))
+        if "Commissioner" in sentence.text:
+            # "The Police and Crime Commissioner for Kent provided ...": the office acts
+            for m in sh.office_title.finditer(sentence.text):
+                start, end = sentence.start + m.start(1), sentence.start + m.end(1)
+                if not any(s <= start < e or start <= s < end for s, e in covered):
+                    key = add(m.group(1), start, end, sentence)
+                    if not agencies[key].known:
+                        agencies[key].kind = "government"
+                    covered.append((start, end))
         titles = _title_spans(sentence)
         # a name around its acronym first: "Online Child Sexual Abuse and Exploitation (OCSAE)
         # Prevention and Investigation Unit" holds the shorter shape "Prevention and ... Unit"
@@ -540,6 +608,8 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
                 continue
             if any(found.start <= s < found.end < e for s, e in titles):
                 continue  # "Kent's Police and Crime Commissioner": a title, not a body
+            if any(s == found.start and _title_complement(text[e : found.end]) for s, e in titles):
+                continue  # "Deputy Commissioner of Police": a title, not a body
             longer = _extends_known(found, covered, text)
             if longer is not None:
                 # "Ministry of Justice and Security", "WA Joint Anti Child Exploitation Team":
@@ -570,6 +640,8 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
                     continue
                 if not rest or not _ends_with_head(rest.split()) or _is_generic(rest.split()):
                     continue
+                if sh.branch_office.search(rest):
+                    continue  # "... Bureau of Investigation's Boston Field Office" is the bureau
                 parent_body = by_name[norm(text[s:e])]
                 add(
                     rest,
@@ -581,8 +653,14 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
                 )
                 continue
             parent = found.parent
+            if parent and sh.branch_office.search(found.name):
+                continue  # "the FBI's Boston Field Office": the parent body, named on its own
             if parent and norm(parent) in by_name:
                 parent = by_name[norm(parent)].name
+            elif parent and parent in acronyms:
+                parent = agencies[acronyms[parent]].name
+            elif parent and len(by_acronym.get(parent, [])) == 1:
+                parent = by_acronym[parent][0].name
             add(found.name, found.start, found.end, sentence, acronym=found.acronym, parent=parent)
             covered.append((found.start, found.end))
         # Acronyms on their own: defined in this article, or an unambiguous gazetteer acronym.
@@ -595,11 +673,15 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
             if owner:
                 add(agencies[owner].name, start, end, sentence)
             elif len(by_acronym.get(token, [])) == 1:
-                add(by_acronym[token][0].name, start, end, sentence, known=by_acronym[token][0])
+                key = add(
+                    by_acronym[token][0].name, start, end, sentence, known=by_acronym[token][0]
+                )
+                bare.setdefault(key, token)
             elif token in by_acronym:
                 named = [b for b in by_acronym[token] if norm(b.name) in agencies]
                 if len(named) == 1:
                     add(named[0].name, start, end, sentence, known=named[0])
+    _merge_into_local_bodies(agencies, mentions, text, acronyms, branches, bare)
     _merge_partial_names(agencies, mentions)
     country = _country(agencies)
     _localise_aliases(agencies, mentions, country, text)
@@ -610,7 +692,43 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
 # An acronym on its own: "(?<![\w.-])([A-Z][A-Z&.]{1,9}[A-Z.]?)(?:'s)?(?![\w-])", with the
 # look-behind moved after the first capital (the same test), so that ``re`` skips
 # straight to capitals instead of trying the look-behind at every character.
-_ACRONYM = re.compile(r"([A-Z](?<![\w.-][A-Z])[A-Z&.]{1,9}[A-Z.]?)(?:'s)?(?![\w-])")
+_ACRONYM = re.compile(r"([A-Z](?<![\w.-][A-Z])[A-Z&.]{1,9}[A-Z.0-9]?)(?:'s)?(?![\w-])")
+
+
+def _merge_into_local_bodies(
+    agencies: dict[str, AgencyInfo],
+    mentions: list[Mention],
+    text: str,
+    acronyms: dict[str, str],
+    branches: dict[str, str],
+    bare: dict[str, str],
+) -> None:
+    """A known body said only in short is the article's own body of that short name.
+
+    "ICAC" before "the Indiana Internet Crimes Against Children (ICAC) Task Force" is
+    that task force, not the national programme; "ECPAT" after "ECPAT Sweden" is the
+    national branch, not the international body.
+    """
+    moves: dict[str, str] = {}
+    for key, token in bare.items():
+        owner = acronyms.get(token)
+        if owner is not None and owner != key and owner in agencies:
+            moves[key] = owner
+    for key, branch in branches.items():
+        if branch in agencies and key not in moves:
+            moves[key] = branch
+    for key, target in moves.items():
+        info = agencies.get(key)
+        if info is None or target not in agencies:
+            continue
+        said = {text[m.start : m.end] for m in mentions if m.key == key}
+        if any(norm(n) == key for n in said):
+            continue  # named in full too: the body itself acts
+        agencies[target].mentions += info.mentions
+        del agencies[key]
+        for i, m in enumerate(mentions):
+            if m.key == key:
+                mentions[i] = Mention(m.start, m.end, target)
 
 
 def _merge_partial_names(agencies: dict[str, AgencyInfo], mentions: list[Mention]) -> None:
@@ -783,13 +901,67 @@ def _acronym_in_name(sentence: Sentence) -> list[_Found]:
         owner = _OWNER_AFTER.match(sentence.text, m.end())
         parent = owner.group(1) if owner and _ends_with_head(owner.group(1).split()) else None
         out.append(_Found(start, sentence.start + m.end(), name, m.group(2), parent))
+    for m in _LOWER_ACRONYM.finditer(sentence.text):
+        found = _lower_name(m, sentence.start)
+        if found is not None:
+            out.append(found)
     return out
+
+
+# "its online child sexual abuse and exploitation (OCSAE) team": a name in lower case,
+# told from a description by its acronym, which spells the words' initials
+_LOWER_ACRONYM = re.compile(
+    r"\s\(([A-Z][A-Z&]{1,9})\)\s+"
+    r"(unit|team|squad|section|division|command|task force|taskforce|hub|cell|desk|bureau)\b"
+)
+_LOWER_WORDS_BEFORE = re.compile(r"(?:[a-z][\w-]*\s+){1,12}$")
+_LOWER_CONNECTORS = frozenset({"and", "of", "for", "on", "to", "against", "in", "the", "&"})
+
+
+def _lower_name(m: re.Match[str], base: int) -> _Found | None:
+    """The lower-case name before an acronym whose letters are its words' initials."""
+    before = _LOWER_WORDS_BEFORE.search(m.string, max(0, m.start() - 160), m.start() + 1)
+    if before is None:
+        return None
+    letters = m.group(1).replace("&", "").lower()
+    words = before.group(0).split()
+    content = 0
+    start = len(words)
+    while start > 0 and content < len(letters):
+        start -= 1
+        if words[start] not in _LOWER_CONNECTORS:
+            content += 1
+    named = words[start:]
+    initials = "".join(w[0] for w in named if w not in _LOWER_CONNECTORS)
+    if initials != letters or named[0] in _LOWER_CONNECTORS:
+        return None
+    at = before.start() + len(" ".join(words[:start])) + (1 if start else 0)
+    at = m.string.find(named[0], at)
+    return _Found(base + at, base + m.end(), " ".join(named) + " " + m.group(2), m.group(1))
 
 
 # "... (ICAC) Unit of the Alabama Law Enforcement Agency": the body the unit belongs to
 _OWNER_AFTER = re.compile(
     r"\s+of\s+(?:the\s+)?((?:[A-Z][\w'-]*\s+(?:(?:and|of|for|&)\s+)?){0,6}[A-Z][\w'-]*)"
 )
+
+
+_TITLE_WORD_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
+
+
+def _inside_longer_name(text: str, m: re.Match[str], sh: _Shapes) -> bool:
+    """Whether a one-word name ("Congress", "Customs") is the end of a longer name."""
+    word = m.group(0)
+    if " " in word or not word[1:].islower() or m.start() == 0:
+        return False
+    before = _TITLE_WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+    return before is not None and before.group(1) not in sh.strip_first
+
+
+def _title_complement(after: str) -> bool:
+    """Whether words after a title only make it longer: " of Police", " of the Police"."""
+    m = re.fullmatch(r"\s+of\s+(?:the\s+)?(.+)", after)
+    return m is not None and _is_generic(m.group(1).split())
 
 
 def _title_spans(sentence: Sentence) -> list[tuple[int, int]]:

@@ -81,6 +81,21 @@ _APPOSITIVE_BEFORE = re.compile(
 )
 
 
+# "of Threat Leadership", "for Justice and Security, Pieter van Dam": what may follow a title
+_COMPLEMENT = re.compile(
+    rf"\s+(?:of|for)\s+(?:the\s+)?((?:{_NAME_WORD}|and|&|,)"
+    rf"(?:\s*(?:{_NAME_WORD}|and|&|,|{_PARTICLE}(?=\s+[A-Z])))*)"
+)
+_COMPLEMENT_WORD = re.compile(rf"{_NAME_WORD}|\band\b|&|,|\b{_PARTICLE}\b")
+
+# "the Minister of Justice, Pieter van Dam, said": a name between commas after the title
+_NAME_BETWEEN_COMMAS = re.compile(
+    rf"(?:\s+(?:to|in|at|with)\s+[^,]{{1,60}})?,(\s+(?:{_NAME_WORD})"
+    rf"(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{1,3}})"
+    r"(?=,|\s+(?:said|says|told|added|warned|explained|noted)\b)"
+)
+
+
 @lru_cache(maxsize=256)
 def title_matches(text: str) -> tuple[re.Match[str], ...]:
     """Every title in a sentence, left to right (asked for by agencies, then officers)."""
@@ -121,13 +136,14 @@ def find_officers(
             # "Minister of Corrections, Policing and Public Safety"
             comp = None
             if rank in lex.complement or form[:1].isupper():
-                comp = re.match(
-                    rf"\s+(?:of|for)\s+(?:the\s+)?((?:{_NAME_WORD}|and|&|,)(?:\s*(?:{_NAME_WORD}|and|&|,))*)",
-                    s[title_end:],
-                )
+                comp = _COMPLEMENT.match(s, title_end)
             after = s[title_end:]
             name_words: list[str] = []
             written_rank = form
+            if rank in {"Minister", "Secretary"} and not comp:
+                # "Corrections and Public Safety Minister Jo Bell" with the Ministry of
+                # Corrections and Public Safety in the article: "Minister of Corrections ..."
+                written_rank = _portfolio_title(form, s[: m.start()], agencies) or form
             if comp and comp.group(1).split()[0] in {
                 "Office",
                 "Department",
@@ -137,7 +153,7 @@ def find_officers(
             }:
                 comp = None
             if comp:
-                words = re.findall(rf"{_NAME_WORD}|and|&|,", comp.group(1))
+                words = _COMPLEMENT_WORD.findall(comp.group(1))
                 while words and words[-1] in {",", "and", "&"}:
                     words.pop()
                 split = len(words)
@@ -147,6 +163,9 @@ def find_officers(
                     and words[split - 1] not in {"and", "&", ","}
                 ):
                     split -= 1
+                split += _named_body_words(
+                    words[split:], s, comp.start(1), sentence.start, agencies
+                )
                 complement_words = words[:split]
                 name_words = _clean_name([w for w in words[split:] if w not in {"and", "&", ","}])
                 if complement_words and complement_words[-1] in {"and", "&", ","}:
@@ -154,17 +173,25 @@ def find_officers(
                 if lex.title_re.search(" ".join(complement_words)):
                     # "head of SECI, Major General Lerato Mokoena": the later title names her
                     continue
-                names_org = bool(complement_words) and (
-                    _ends_with_head(complement_words)
-                    or any(w.endswith(("'s", "\u2019s")) for w in complement_words)
+                names_org = (
+                    bool(complement_words)
+                    and rank not in _PORTFOLIO_TITLES
+                    and complement_words != ["Police"]  # "Deputy Commissioner of Police"
+                    and (
+                        _ends_with_head(complement_words)
+                        or _named_body_words(
+                            complement_words, s, comp.start(1), sentence.start, agencies
+                        )
+                        == len(complement_words)
+                        or any(w.endswith(("'s", "\u2019s")) for w in complement_words)
+                    )
                 )
                 if complement_words:
                     phrase = re.match(r"\s+(?:of|for|at|to|in)\s+(?:the\s+)?", after)
                     assert phrase is not None
                     last = complement_words[-1]
                     comp_end = (
-                        title_end
-                        + comp.start(1)
+                        comp.start(1)
                         + comp.group(1).find(
                             last,
                             len(" ".join(complement_words[:-1])) - 2
@@ -181,14 +208,7 @@ def find_officers(
                         after = s[comp_end:]
                         title_end = comp_end
             if not name_words:
-                nm = _NAME_AT_START.match(after) or re.match(
-                    r"(?:\s+(?:to|in|at|with)\s+[^,]{1,60})?,(\s+(?:"
-                    + _NAME_WORD
-                    + r")(?:\s+"
-                    + _NAME_WORD
-                    + r"){1,3})(?=,|\s+(?:said|says|told|added|warned|explained|noted)\b)",
-                    after,
-                )
+                nm = _NAME_AT_START.match(after) or _NAME_BETWEEN_COMMAS.match(after)
                 if nm:
                     if lex.title_re.match(after.lstrip(", ")):
                         # "spokesperson Brigadier Themba Nkosi": the next title names the person
@@ -219,6 +239,8 @@ def find_officers(
                 continue
             # An appositive: "Susie Hargreaves, chief executive of the IWF"
             before = _APPOSITIVE_BEFORE.search(s[: m.start()])
+            if before and any(a <= before.start(1) < b for a, b in taken):
+                before = None  # "Sergeant Jo Bell, the unit's officer in charge": named already
             if before:
                 name_words = _clean_name(before.group(1).split())
                 if (
@@ -243,6 +265,64 @@ def find_officers(
     return _resolve(found)
 
 
+_PORTFOLIO_BEFORE = re.compile(
+    rf"((?:{_NAME_WORD})(?:(?:,\s+|\s+(?:and|&)\s+|\s+)(?:{_NAME_WORD}))*)\s+$"
+)
+_OFFICE_OF = {"Minister": "Ministry", "Secretary": "Department"}
+# titles whose "of ..." names a portfolio, not a body: "Minister of Public Safety and Services"
+_PORTFOLIO_TITLES = frozenset(_OFFICE_OF)
+
+
+def _portfolio_title(form: str, before: str, agencies: AgencyIndex) -> str | None:
+    """ "Minister of X" for "X Minister" when the article names the Ministry of X."""
+    from safekg.extract.agencies import norm
+
+    m = _PORTFOLIO_BEFORE.search(before)
+    if m is None:
+        return None
+    lex = lexicon()
+    words = re.findall(rf"{_NAME_WORD}|\band\b|&", m.group(1))
+    keep = len(words)
+    while keep > 0 and (words[keep - 1] in lex.complement_words or words[keep - 1] in {"and", "&"}):
+        keep -= 1
+    words = words[keep:]
+    while words and words[0] in {"and", "&"}:
+        words = words[1:]
+    if not words:
+        return None
+    portfolio = m.group(1)[m.group(1).find(words[0]) :]
+    office = _OFFICE_OF.get(_rank_of(form), "Ministry")
+    for info in agencies.agencies.values():
+        for prep in ("of", "for"):
+            if norm(info.name).endswith(norm(f"{office} {prep} {portfolio}")):
+                return f"{form[:1].upper()}{form[1:]} {prep} {portfolio}"
+    return None
+
+
+def _named_body_words(words: list[str], s: str, at: int, base: int, agencies: AgencyIndex) -> int:
+    """How many of ``words`` (from ``at`` in ``s`` on) an organisation's name takes.
+
+    "Head of Kripos Henrik Moe": "Kripos" names a body, so it is the title's
+    complement and not the start of the person's name.
+    """
+    if not words or not agencies.mentions:
+        return 0
+    start = s.find(words[0], at)
+    if start < 0:
+        return 0
+    ends = [m.end - base for m in agencies.mentions if m.start == base + start]
+    if not ends:
+        return 0
+    count, pos = 0, start
+    for word in words:
+        pos = s.find(word, pos)
+        if pos < 0 or pos + len(word) > max(ends):
+            break
+        pos += len(word)
+        count += 1
+    return count
+
+
 def _rank_in_full(written: str) -> str:
     """ "Det Insp" -> "Detective Inspector"; a rank written in full stays as written."""
     lex = lexicon()
@@ -260,7 +340,8 @@ def _written_in_full(written: str) -> bool:
     from safekg.extract.text import abbreviations
 
     words = written.replace(",", " ").split()
-    if any("." in w or "/" in w or (w.isupper() and len(w) > 1) for w in words):
+    forms = lexicon().forms
+    if any("." in w or "/" in w or (w.isupper() and len(w) > 1 and w in forms) for w in words):
         return False
     return not any(w in abbreviations() for w in words)
 
