@@ -154,6 +154,8 @@ def _encode_id(article_id: str) -> str:
     encoded = quote(article_id, safe="", errors="surrogatepass")
     if not encoded.strip("."):  # "." and ".." would be removed by IRI normalisation
         encoded = encoded.replace(".", "%2E")
+    elif encoded.endswith("."):  # Turtle writes "art:a." as "art:a\.", which rdflib cannot read
+        encoded = encoded[:-1] + "%2E"
     return encoded
 
 
