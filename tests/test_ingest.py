@@ -194,6 +194,9 @@ def test_malformed_rule_fails_with_file_and_line(tmp_path: Path, row: str, messa
         ("16/07/2014", date(2014, 7, 16)),
         ("03/04/2020", date(2020, 4, 3)),  # day first
         ("12/25/2020", date(2020, 12, 25)),  # month first only when day first is impossible
+        ("Thu 11/09/2023", date(2023, 11, 9)),  # ... or when only month first is a Thursday
+        ("Monday 11/09/2023", date(2023, 9, 11)),  # day first is a Monday
+        ("Fri 11/09/2023", date(2023, 9, 11)),  # neither is a Friday: day first
         ("16.12.2011", date(2011, 12, 16)),
         ("Wed 12 Jun 2013", date(2013, 6, 12)),
         ("Wednesday, May 24, 2023", date(2023, 5, 24)),

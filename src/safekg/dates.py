@@ -142,14 +142,28 @@ def _from_match(m: re.Match[str]) -> date | None:
         year += 1900 if year >= 69 else 2000
     if second > 12 and first <= 12:  # 12/25/2020 can only be month first
         first, second = second, first
-    return _ymd(year, second, first)
+    day_first = _ymd(year, second, first)
+    named = _WEEKDAY_NAMED.match(m.string)
+    if named and day_first and first != second:  # "Thu 11/09/2023": the weekday settles it
+        weekday = _WEEKDAYS.index(named["weekday"][:3].lower())
+        month_first = _ymd(year, first, second)
+        if day_first.weekday() != weekday and month_first and month_first.weekday() == weekday:
+            return month_first
+    return day_first
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_NAMED = re.compile(
+    r"\s*[(\[]?\s*(?:" + TIME + r"\s*,?\s*)?(?P<weekday>(?i:mon|tue|wed|thu|fri|sat|sun))"
+)
 
 
 def parse_date(text: str) -> date | None:
     """The date that ``text`` is, or None when it is not one whole date.
 
     Reads "2022-12-16", "16 December 2022", "Dec. 16, 2022", "17th March 2018",
-    "Saturday, 17th March 2018", "16/07/2014" (day first), "16.12.2011", with
+    "Saturday, 17th March 2018", "16/07/2014" (day first, unless a weekday
+    written before it fits only month first: "Thu 11/09/2023"), "16.12.2011", with
     or without a time after it ("08 September 2023 13:43",
     "2022-12-16T10:00:00Z"). The time and any time zone are dropped: the date
     is the one written. A month without a day ("November 2018"), a date inside
