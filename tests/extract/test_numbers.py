@@ -88,3 +88,25 @@ def test_digits_with_separators_round_trip(value: int) -> None:
 def test_never_raises(text: str) -> None:
     for n in find_numbers(text):
         assert 0 <= n.start <= n.end <= len(text)
+
+
+def test_number_words_join_with_and_only_after_a_scale() -> None:
+    found = find_numbers("between seven and nine girls")
+    assert [(n.value, n.qualifier) for n in found] == [(Decimal(7), "at_least")]
+    assert [n.value for n in find_numbers("three and five")] == [Decimal(3), Decimal(5)]
+    assert [n.value for n in find_numbers("two hundred and six")] == [Decimal(206)]
+
+
+def test_a_range_keeps_years_and_money_apart() -> None:
+    assert len(find_numbers("between 2015 and 2018")) == 2
+    assert len(find_numbers("between £2m and £3m")) == 2
+
+
+def test_odd_after_a_figure_is_about() -> None:
+    (n,) = find_numbers("some 450-odd laptops")
+    assert (n.value, n.qualifier) == (Decimal(450), "about")
+
+
+def test_brazilian_reais() -> None:
+    (n,) = find_numbers("a R$8.5 million fund")
+    assert (n.value, n.currency) == (Decimal(8_500_000), "BRL")

@@ -126,3 +126,46 @@ def test_a_place_scoped_figure_does_not_make_its_body_the_article_s() -> None:
     )
     assert _agency_of(text, "arrests", 6) != "Saxon State Crime Office"
     assert _agency_of(text, "warrants_executed", 9) == "Saxon State Crime Office"
+
+
+def test_an_auxiliary_before_a_participle_is_no_possession() -> None:
+    got = _got("Corran County Sheriff's Office analysts have reviewed 3,100 images this year.")
+    assert ("images_analysed", Decimal(3100)) in got
+
+
+def test_an_ing_form_of_a_measure_verb_counts() -> None:
+    got = _got("Corran County Sheriff's Office detectives worked for weeks, examining 77 laptops.")
+    assert ("devices_examined", Decimal(77)) in got
+
+
+def test_people_trained_are_professionals_trained() -> None:
+    got = _got("The Corran County Sheriff's Office academy trained some 640 people last year.")
+    assert ("professionals_trained", Decimal(640)) in got
+
+
+def test_people_facing_a_combined_count_are_charged() -> None:
+    got = _got(
+        "Corran County Sheriff's Office deputies arrested 12 men. Nine of the men face a "
+        "total of 40 counts."
+    )
+    assert ("charges", Decimal(9)) in got
+
+
+def test_a_participle_after_a_part_names_the_group_not_a_result() -> None:
+    got = _got(
+        "Corran County Sheriff's Office deputies arrested 12 men. A sergeant said that three "
+        "of the men arrested had driven 50 miles. Five of the men arrested were charged."
+    )
+    assert ("arrests", Decimal(3)) not in got
+    assert ("charges", Decimal(5)) in got
+
+
+def test_a_range_is_at_least_its_lower_bound() -> None:
+    (found,) = [
+        o
+        for o in _outcomes(
+            "Corran County Sheriff's Office analysts identified between seven and nine children."
+        )
+        if o.measure == "victims_identified"
+    ]
+    assert (found.value, found.qualifier) == (Decimal(7), "at_least")

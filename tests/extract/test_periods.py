@@ -26,7 +26,7 @@ PUBLISHED = date(2023, 9, 8)
         ("since the first lockdown", date(2020, 3, 23), PUBLISHED),
         ("In 13 days of concerted action", date(2023, 8, 27), PUBLISHED),
         ("during a week-long operation", date(2023, 9, 2), PUBLISHED),
-        ("last week", date(2023, 9, 1), PUBLISHED),
+        ("last week", date(2023, 8, 28), date(2023, 9, 3)),
         ("in October", date(2022, 10, 1), date(2022, 10, 31)),
         ("so far this year", date(2023, 1, 1), PUBLISHED),
     ],
@@ -81,3 +81,30 @@ def test_periods_are_ordered(published: date, text: str) -> None:
     for period in find_periods(text, published, "GB"):
         if period.period_start and period.period_end:
             assert period.period_start <= period.period_end
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # a span ending with a month: the latest such span before the article's date
+        ("in the year to February, the unit", date(2022, 3, 1), date(2023, 2, 28)),
+        ("over the year to 30 September", date(2021, 10, 1), date(2022, 9, 30)),
+        ("In the twelve months to 31 December 2021,", date(2021, 1, 1), date(2021, 12, 31)),
+        ("the year ending June 30, 2020", date(2019, 7, 1), date(2020, 6, 30)),
+        ("on Monday the squad", date(2023, 9, 4), date(2023, 9, 4)),
+        ("in the second quarter of this year", date(2023, 4, 1), date(2023, 6, 30)),
+        ("during the first half of 2021", date(2021, 1, 1), date(2021, 6, 30)),
+        ("the sweep, which lasted ten days,", date(2023, 8, 30), PUBLISHED),
+        ("Since February the team has", date(2023, 2, 1), PUBLISHED),
+    ],
+)
+def test_more_period_wordings(text: str, start: date, end: date) -> None:
+    (period,) = find_periods(text, PUBLISHED, "GB")
+    assert (period.period_start, period.period_end) == (start, end)
+
+
+def test_any_previous_year_is_a_comparison_not_a_period() -> None:
+    found = find_periods("more cases in the year to July than in any previous year", PUBLISHED)
+    assert [(p.period_start, p.period_end) for p in found] == [
+        (date(2022, 8, 1), date(2023, 7, 31))
+    ]

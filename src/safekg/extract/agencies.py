@@ -91,6 +91,10 @@ class _Shapes:
     branch_office: re.Pattern[str]  # a local office that stands for its body, ending a name
     office_title: re.Pattern[str]  # "the Police and Crime Commissioner for <area>" acting
     country_after: re.Pattern[str]  # a country right after a name: "Save the Children Norway"
+    countries: frozenset[str]
+    not_bodies: tuple[str, ...]  # ends of names of places or press desks, not acting bodies
+    office_after_place: re.Pattern[str]  # "the Dyfed-Powys Police and Crime Commissioner"
+    government_acts: re.Pattern[str]  # "The Government has allocated ..."
 
 
 @cache
@@ -118,6 +122,20 @@ def shapes() -> _Shapes:
             r"(?!\s*,\s*[A-Z]|\s+[A-Z]|['\u2019]s\s+[A-Z])"
         ),
         country_after=re.compile(rf"\s({trie(data['countries'])})(?![\w-])"),
+        countries=frozenset(data["countries"]),
+        not_bodies=tuple(data["not_bodies"]),
+        office_after_place=re.compile(
+            r"\b[Tt]he\s+((?:[A-Z][\w'\u2019-]*\s+(?:and\s+)?){1,3}?"
+            rf"(?:{trie(data['office_titles'])}))"
+            r"(?!\s*,\s*[A-Z]|\s+[A-Z]|['\u2019]s\s+[A-Z]|[\w-])"
+        ),
+        government_acts=re.compile(
+            # as the subject of the sentence, not in reported speech ("said the government")
+            r"^\s*(?:[^,]{0,40},\s+)?[Tt]he\s+"
+            r"((?:[Ff]ederal\s+|[Nn]ational\s+|[Ss]tate\s+)?[Gg]overnment)\s+"
+            r"(?:has\s+|had\s+|will\s+|is\s+to\s+)?(?:also\s+)?"
+            rf"(?:{trie(data['government_acts'])})\b"
+        ),
     )
 
 
@@ -157,8 +175,15 @@ def gazetteer() -> tuple[
 # "[a-z]++": giving back a lower-case letter can never let "[A-Z]" match, so the
 # possessive form matches the same and spares trying it again at every letter
 _WORD = r"(?:[A-Z\u00c0-\u00de][\w'\u2019&.\-/]*|\d+(?:st|nd|rd|th)|[a-z]++[A-Z][\w]*)"
+# '"V" Division': a lettered division, a word only where a sentence has one (see _runs)
+_QUOTED_WORD = r"[\"\u201c][A-Z][\"\u201d](?=\s+[A-Z])"
 _CONN = r"(?:of|and|the|for|on|to|against|in|&|de|del|la|y|du|des|des|et)"
 _RUN = re.compile(rf"{_WORD}(?:(?:\s+(?:{_CONN}\s+)*|\s*,\s+(?=(?:{_WORD}\s+)*?and\s)){_WORD})*")
+_QWORD = rf"(?:{_WORD}|{_QUOTED_WORD})"
+_QUOTED_RUN = re.compile(
+    rf"{_QWORD}(?:(?:\s+(?:{_CONN}\s+)*|\s*,\s+(?=(?:{_WORD}\s+)*?and\s)){_QWORD})*"
+)
+_HAS_QUOTED_WORD = re.compile(_QUOTED_WORD)
 _ACRONYM_AFTER = re.compile(r"^\s*\((?:the\s+)?([A-Z][A-Za-z&.\- ]{1,14}?)\)")
 _TOKEN = re.compile(r"[^\s,]+|,")
 
@@ -209,7 +234,7 @@ def _split_run(words: list[str]) -> list[list[str]]:
     sh = shapes()
     for i, word in enumerate(words):
         lowered = word.lower()
-        if pieces[-1] and lowered in {"of", "for", "on", "to", "against", "in"}:
+        if pieces[-1] and lowered in {"of", "for", "on", "to", "in"}:
             prev = pieces[-1][-1].rstrip(",")
             prev_two = " ".join(pieces[-1][-2:])
             if prev not in sh.joiners and prev_two not in sh.joiners:
@@ -222,6 +247,14 @@ def _split_run(words: list[str]) -> list[list[str]]:
             if (
                 (_ends_with_head(left) and (len(left) >= 3 or rest[0] == "the"))
                 or (nxt in {"Ministry", "Department", "Office"} and nxt in left)
+                or (
+                    _POSSESSIVE.search(rest[0]) is not None
+                    and rest[0][:-2] not in _COMMON_POSSESSORS
+                    and (
+                        (len(left) == 1 and left[0].isupper() and len(left[0]) > 1)
+                        or norm(" ".join(left)) in gazetteer()[2]
+                    )
+                )
                 or (
                     rest[0] == "the"
                     and len(left) >= 2
@@ -296,14 +329,19 @@ class _Found:
     generic: bool = False
 
 
-def _shape_names(sentence: Sentence) -> list[_Found]:
-    """Names shaped like organisations in one sentence."""
+def _shape_names(sentence: Sentence, lower_names: bool = True) -> list[_Found]:
+    """Names shaped like organisations in one sentence.
+
+    ``lower_names`` False says the article has no lower-case head after a
+    capitalised word ("Crimes against Children unit"), which spares the test.
+    """
     text = sentence.text
     sh = shapes()
     out: list[_Found] = []
-    if _name_key_pattern().search(text) is None:
+    if _name_key_pattern().search(text) is None and not (lower_names and _has_lower_name(text)):
         return out  # no word that ends a head or is a joiner: no name (see _may_name)
-    for run in _RUN.finditer(text):
+    quoted = ('"' in text or "\u201c" in text) and _HAS_QUOTED_WORD.search(text) is not None
+    for run in (_QUOTED_RUN if quoted else _RUN).finditer(text):
         tokens = [
             (m.group(0), run.start() + m.start(), run.start() + m.end())
             for m in _TOKEN.finditer(run.group(0))
@@ -313,8 +351,10 @@ def _shape_names(sentence: Sentence) -> list[_Found]:
             for w, a, b in tokens
         ]
         words = [t[0] for t in tokens]
-        if not _may_name(words):
-            continue
+        if not _may_name(words) and not (
+            sh.lower_head_after.match(text, run.end()) or _STAFF_AFTER.match(text, run.end())
+        ):
+            continue  # no head, no joiner and no lower-case head after: no name
         offset = 0
         for piece in _split_run(words):
             # locate this piece's tokens
@@ -348,6 +388,22 @@ def _name_key_pattern() -> re.Pattern[str]:
     return re.compile(trie(_name_keys()))
 
 
+@cache
+def _lower_key_pattern() -> re.Pattern[str]:
+    """A lower-case head (or a unit's staff) after a word: "Crimes against Children unit"."""
+    lower = trie(frozenset(shapes().lower_heads) | {"investigators", "detectives"})
+    return re.compile(rf" (?:{lower})\b")  # a literal start: quick to scan for
+
+
+def _has_lower_name(text: str) -> bool:
+    """Whether a lower-case head follows a capitalised word anywhere in ``text``."""
+    for m in _lower_key_pattern().finditer(text):
+        word = text[text.rfind(" ", 0, m.start()) + 1 : m.start()].rstrip(",;:")
+        if word[:1].isupper() and word not in shapes().strip_first:
+            return True
+    return False
+
+
 def _names_in_piece(
     text: str, tokens: list[tuple[str, int, int]], base: int, sh: _Shapes
 ) -> list[_Found]:
@@ -367,6 +423,9 @@ def _names_in_piece(
             child = _name_from(text, right, base, sh)
             if parent is None:
                 if i == 0 and child and left_words[0] not in _COMMON_POSSESSORS:
+                    if child.generic and left_words[0] in sh.countries:
+                        # "Brazil's Federal Police": a country's own body, not a kind of body
+                        child = replace(child, generic=False)
                     return [child]  # "Spain's National Police": a place owns the name
                 possessor = _trim(left_words)
                 if (
@@ -439,6 +498,7 @@ def _name_from(
         return None
     head_len = _ends_with_head(trimmed)
     end_i = len(toks)
+    lower_named = False
     if (
         not head_len
         and len(trimmed) >= 3
@@ -468,12 +528,32 @@ def _name_from(
             else:
                 end_i = 0
             if end_i == 0:
-                return None
+                # "Crimes against Children unit": capitalised words named by a lower-case head
+                lower_named = (
+                    len(trimmed) >= 2
+                    # an acronym or a possessive is an owner, an "and" a list of places
+                    and not any(
+                        (w.isupper() and len(w) > 1) or _POSSESSIVE.search(w) or w in {"and", "&"}
+                        for w in trimmed
+                    )
+                    and (
+                        sh.lower_head_after.match(text, toks[-1][2]) is not None
+                        or (
+                            # "the division's Internet Child Exploitation investigators"
+                            len(trimmed) >= 3 and _STAFF_AFTER.match(text, toks[-1][2]) is not None
+                        )
+                    )
+                )
+                if not lower_named:
+                    return None
+                end_i = len(toks)
     toks = toks[:end_i]
     names = [w for w, _, _ in toks]
     # a lower-case head right after: "Internet Child Exploitation section"
     start, end = toks[0][1], toks[-1][2]
-    tail = sh.lower_head_after.match(text, end)
+    tail = sh.lower_head_after.match(text, end) or (
+        _STAFF_AFTER.match(text, end) if lower_named else None
+    )
     tail_length = tail.end() - end if tail else 0
     generic = _is_generic(names)
     if len(names) == 1 and not (names[0].isupper() and len(names[0]) > 1) and generic:
@@ -486,7 +566,7 @@ def _name_from(
         and not re.search(r"\b[A-Z]\.[A-Z]?\.?$", text[start:end])
     ):
         end -= 1
-    name = text[start:end]
+    name = _QUOTED_LETTER.sub(r"\1", text[start:end])
     if tail and not _ends_with_head(names) and len(names) >= 2 and not names[-1].isupper():
         end += tail_length
         name = text[start:end]
@@ -496,9 +576,14 @@ def _name_from(
         acronym = m.group(1).strip()
     before = text[max(0, start - 30) : start].lower()
     is_type = names[-1].endswith("Units") or bool(sh.indefinite_before.search(before))
-    if acronym or len(names) >= 3:
+    if acronym or len(names) >= 3 or lower_named:
         generic = False
     return _Found(base + start, base + end, name, acronym, generic=generic or is_type)
+
+
+# the staff of a unit named in lower case after its capitalised name
+_STAFF_AFTER = re.compile(r"\s+(investigators|detectives)\b")
+_QUOTED_LETTER = re.compile(r"^[\"\u201c]([A-Z])[\"\u201d]")
 
 
 def _looks_like_acronym(candidate: str, name: str) -> bool:
@@ -563,6 +648,7 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
         return key
 
     sh = shapes()
+    lower_names = _has_lower_name(text)
     for sentence in sentences:
         covered: list[tuple[int, int]] = []
         for m in pattern.finditer(sentence.text):
@@ -600,12 +686,36 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
                     if not agencies[key].known:
                         agencies[key].kind = "government"
                     covered.append((start, end))
+            # "The Dyfed-Powys Police and Crime Commissioner has committed ...": place first
+            for m in sh.office_after_place.finditer(sentence.text):
+                start, end = sentence.start + m.start(1), sentence.start + m.end(1)
+                inner = [(s, e) for s, e in covered if start <= s and e <= end]
+                if any(s < end and start < e for s, e in covered if (s, e) not in inner):
+                    continue
+                for s, e in inner:
+                    _drop_mention(agencies, mentions, s, e)
+                    covered.remove((s, e))
+                key = add(m.group(1), start, end, sentence)
+                if not agencies[key].known:
+                    agencies[key].kind = "government"
+                covered.append((start, end))
+        if "overnment" in sentence.text:
+            # "The Government has allocated NZ$2.6 million": the government funds
+            for m in sh.government_acts.finditer(sentence.text):
+                start, end = sentence.start + m.start(1), sentence.start + m.end(1)
+                if not any(s < end and start < e for s, e in covered):
+                    key = add(m.group(1), start, end, sentence)
+                    if not agencies[key].known:
+                        agencies[key].kind = "government"
+                    covered.append((start, end))
         titles = _title_spans(sentence)
         # a name around its acronym first: "Online Child Sexual Abuse and Exploitation (OCSAE)
         # Prevention and Investigation Unit" holds the shorter shape "Prevention and ... Unit"
-        for found in _acronym_in_name(sentence) + _shape_names(sentence):
+        for found in _acronym_in_name(sentence) + _shape_names(sentence, lower_names):
             if found.generic or norm(found.name) in _title_keys():
                 continue
+            if found.name.endswith(sh.not_bodies):
+                continue  # "held in the County Detention Center": a place
             if any(found.start <= s < found.end < e for s, e in titles):
                 continue  # "Kent's Police and Crime Commissioner": a title, not a body
             if any(s == found.start and _title_complement(text[e : found.end]) for s, e in titles):
@@ -632,20 +742,27 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
                 if not inside:
                     continue
                 s, e = inside[-1]
-                rest = re.sub(r"^['\u2019]s\s+", " ", text[e : found.end]).strip()
+                rest = re.sub(r"^['\u2019]s?\s+", " ", text[e : found.end]).strip()
                 if text[e : found.end][:1] not in {" ", "'", "\u2019"} or rest[:1].islower():
                     continue
                 if norm(rest) in agencies or (rest in acronyms):
                     add(rest, found.end - len(rest), found.end, sentence)
                     continue
-                if not rest or not _ends_with_head(rest.split()) or _is_generic(rest.split()):
+                if (
+                    not rest
+                    or not _ends_with_head(rest.split())
+                    or (_is_generic(rest.split()) and len(rest.split()) < 3 and not found.acronym)
+                ):
                     continue
                 if sh.branch_office.search(rest):
                     continue  # "... Bureau of Investigation's Boston Field Office" is the bureau
                 parent_body = by_name[norm(text[s:e])]
+                # "Customs' Child Exploitation Team": the mention keeps the bare apostrophe,
+                # so that the owner and the unit still touch
+                plural = re.match(r"['\u2019]\s", text[e : found.end]) is not None
                 add(
                     rest,
-                    found.end - len(rest),
+                    e if plural else found.end - len(rest),
                     found.end,
                     sentence,
                     acronym=found.acronym,
@@ -687,6 +804,20 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
     _localise_aliases(agencies, mentions, country, text)
     main = _main_agency(agencies, mentions, sentences)
     return AgencyIndex(agencies, sorted(mentions, key=lambda m: m.start), main, country)
+
+
+def _drop_mention(
+    agencies: dict[str, AgencyInfo], mentions: list[Mention], start: int, end: int
+) -> None:
+    """Forget the mention at ``start``-``end``, and its agency when that was its only one."""
+    for i in range(len(mentions) - 1, -1, -1):
+        m0 = mentions[i]
+        if m0.start == start and m0.end == end:
+            del mentions[i]
+            agencies[m0.key].mentions -= 1
+            if agencies[m0.key].mentions <= 0:
+                del agencies[m0.key]
+            return
 
 
 # An acronym on its own: "(?<![\w.-])([A-Z][A-Z&.]{1,9}[A-Z.]?)(?:'s)?(?![\w-])", with the

@@ -35,11 +35,28 @@ from safekg.extract.agencies import AgencyIndex, AgencyInfo, Mention, norm
 from safekg.extract.fast import trie
 from safekg.extract.text import Sentence
 
-_RELATIVE = re.compile(r",\s+(?:which|who)\b")
+_RELATIVE = re.compile(r",\s+(?:which|who|whose)\b")
 _APPOSITIVE = re.compile(
     r",\s+(?:part of|based (?:at|in)|made up of|a unit of|one of|known as|a division of)\b[^,]*$"
 )
-_CLOSED_RELATIVE = re.compile(r",\s+(?:which|who)\b[^;:]*,")
+_CLOSED_RELATIVE = re.compile(r",\s+(?:which|who|whose)\b[^;:]*,")
+# "The arrests were made by the force's X Team": who made the figures said before
+_RESTATED = re.compile(
+    r"^\s*(?:(?:The|These|Those|All(?:\s+of)?\s+the|All)\s+)(arrests|searches|raids|warrants"
+    r"|seizures|charges|rescues)\s+(?:were|was|have\s+been|had\s+been)\s+(?:all\s+)?"
+    r"(?:made|carried\s+out|conducted|executed|served|undertaken|performed|laid|brought)"
+    r"\s+by\s+(?:the\s+)?"
+)
+_RESTATED_MEASURES = {
+    "arrests": frozenset({"arrests"}),
+    "searches": frozenset({"warrants_executed"}),
+    "raids": frozenset({"warrants_executed"}),
+    "warrants": frozenset({"warrants_executed"}),
+    "seizures": frozenset({"devices_seized"}),
+    "charges": frozenset({"charges"}),
+    "rescues": frozenset({"children_safeguarded"}),
+}
+_FIRST_PERSON = re.compile(r"\b(?:[Oo]ur|[Ww]e)\b")
 _BY_MODIFIER = re.compile(r"[^,;:]{0,40}?\b[a-z]+ed\s+by\s+(?:the\s+)?")
 _NOT_PLACES = frozenset(
     [
@@ -182,6 +199,8 @@ class Claim:
     pronoun: str | None = None  # the body a pronoun ("its", "they") refers to, if named before
     refers_back: bool = False  # a pronoun, whatever it refers to
     scoped: bool = False  # the clause is about a place ("In Bavaria alone, ...")
+    first_person: bool = False  # "our programme reached", "we trained": the publisher's
+    relative: bool = False  # the actor is named by a relative clause ("X, whose staff ...")
 
 
 @dataclass(frozen=True)
@@ -221,7 +240,9 @@ class Attribution:
         place, scoped = self._place(head)
         actor = self._subject(index, cands, lo, start)
         if actor:
-            return Claim(index, at, actor=actor, place=place, scoped=scoped)
+            strong = [c for c in cands if c.strong]
+            relative = not strong or self._open_relative(index, strong[0].end, start)
+            return Claim(index, at, actor=actor, place=place, scoped=scoped, relative=relative)
         after_by = self._agent_after(index, end)
         if after_by:
             return Claim(index, at, actor=after_by, place=place, scoped=scoped)
@@ -233,7 +254,8 @@ class Attribution:
             reference = m.group(1)
         pronoun = re.search(r"\b(?:its|their|they|it|It|Its|Their|They)\b", head) is not None
         named = self._refine(index, cands[-1]) if cands and pronoun else None
-        return Claim(index, at, None, place, reference, named, pronoun, scoped)
+        first_person = _FIRST_PERSON.search(head) is not None
+        return Claim(index, at, None, place, reference, named, pronoun, scoped, first_person)
 
     def _subject(self, index: int, cands: list[_Candidate], lo: int, hi: int) -> str | None:
         """The actor among ``cands``: the first, else what a relative pronoun stands for."""
@@ -444,17 +466,46 @@ class Attribution:
             return None
         return max(children, key=lambda ki: (ki[1].mentions, -ki[1].first))[0]
 
+    def restated(self) -> dict[int, tuple[frozenset[str], str]]:
+        """Sentences that credit figures said before: "The arrests were made by X's unit."
+
+        Maps each such sentence to the measures it speaks of and the body it credits.
+        """
+        out: dict[int, tuple[frozenset[str], str]] = {}
+        for index, sentence in enumerate(self._sentences):
+            if " by " not in sentence.text:
+                continue
+            m = _RESTATED.match(sentence.text)
+            if m is None:
+                continue
+            following = self._in(index, m.end(), len(sentence.text))
+            if not following or following[0].start - sentence.start - m.end() > 20:
+                continue
+            first = following[0]
+            if self._roles.get(first.key) == "other":
+                continue
+            body = self._refine(index, _Candidate(first.start, first.end, first.key, True))
+            out[index] = (_RESTATED_MEASURES[m.group(1).lower()], body)
+        return out
+
     # -- the article ------------------------------------------------------------
 
-    def resolve(self, claims: list[Claim]) -> list[str | None]:
-        """The body of each figure, the claims in the article's order."""
+    def resolve(self, claims: list[Claim], apart: list[bool] | None = None) -> list[str | None]:
+        """The body of each figure, the claims in the article's order.
+
+        A figure marked in ``apart`` (a part of a total, "X made seven of the arrests";
+        a headline's) keeps its body to itself: the figures after it do not go on with it.
+        """
         home = self._home(claims)
         out: list[str | None] = []
         last: tuple[int, str | None] | None = None  # sentence and body of a named figure
-        for claim in claims:
+        for i, claim in enumerate(claims):
             named = self._named(claim, home)
             if named is not None:
-                last = (claim.sentence, named)
+                if not claim.relative and (apart is None or not apart[i]):
+                    last = (claim.sentence, named)
+                else:
+                    last = None
                 out.append(named)
                 continue
             if last is not None and self._goes_on(last[0], claim.sentence):
@@ -486,6 +537,8 @@ class Attribution:
             return self._referred(claim.reference, claim.at, home)
         if claim.refers_back:
             return claim.pronoun or self._focus_before(claim.sentence) or home
+        if claim.first_person:
+            return home
         return None
 
     def _referred(self, noun: str, at: int, home: str | None) -> str | None:
@@ -532,7 +585,11 @@ class Attribution:
         """The body the article is about."""
         evidence: list[tuple[int, str]] = []
         for claim in claims:
-            if claim.actor and not claim.place and not claim.scoped and self._lede(claim.sentence):
+            if (
+                claim.actor
+                and not (claim.place or claim.scoped or claim.relative)
+                and self._lede(claim.sentence)
+            ):
                 evidence.append((claim.at, claim.actor))
         for index in range(len(self._sentences)):
             if not self._lede(index):

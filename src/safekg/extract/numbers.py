@@ -67,7 +67,10 @@ def lexicon() -> _Lexicon:
     suffix_alt = folded_trie(suffixes)
     scale_alt = folded_trie(scales)
     digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-    word_number = rf"(?:{word_alt})(?:(?:[\s-]+|\s+and\s+)(?:{word_alt}))*"
+    # "and" joins number words only after a scale ("one hundred and twelve"): "four and
+    # six" are two numbers
+    after_scale = "|".join(rf"(?<={re.escape(w)})" for w in sorted({w.lower() for w in scales}))
+    word_number = rf"(?:{word_alt})(?:(?:[\s-]+|(?:{after_scale})\s+and\s+)(?:{word_alt}))*"
     pattern = re.compile(
         rf"(?P<cur>(?<![A-Za-z])(?-i:{prefix_alt})\s?)?"
         rf"(?:(?P<digits>{digits})(?:(?P<suffix>{suffix_alt})\b|(?:\s?-?\s?(?P<scale>{scale_alt})\b))?"
@@ -209,10 +212,11 @@ def _qualifier_after(text: str, end: int) -> tuple[str | None, int]:
 
 @cache
 def _post_qualifier_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-    return tuple(
-        (phrase, code, re.compile(rf"\s+{re.escape(phrase)}\b"))
-        for phrase, code in lexicon().post_qualifiers
-    )
+    def pattern(phrase: str) -> re.Pattern[str]:
+        space = "" if phrase.startswith("-") else r"\s+"  # "1,200-odd" is glued to the figure
+        return re.compile(rf"{space}{re.escape(phrase)}\b")
+
+    return tuple((phrase, code, pattern(phrase)) for phrase, code in lexicon().post_qualifiers)
 
 
 def _currency_after(text: str, end: int) -> tuple[str | None, int]:
@@ -301,7 +305,33 @@ def _numbers_in(text: str) -> tuple[Number, ...]:
                 year_like=year_like and currency is None,
             )
         )
-    return tuple(out)
+    return tuple(_join_ranges(text, out)) if "etween" in text else tuple(out)
+
+
+_RANGE_BEFORE = re.compile(r"\b[Bb]etween\s+$")
+_RANGE_AND = re.compile(r"\s+and\s+")
+
+
+def _join_ranges(text: str, numbers: list[Number]) -> list[Number]:
+    """ "between four and six children": one figure, at least the lower bound."""
+    out: list[Number] = []
+    i = 0
+    while i < len(numbers):
+        n = numbers[i]
+        if i + 1 < len(numbers):
+            m = numbers[i + 1]
+            plain = all(
+                x.qualifier == "exact" and not (x.currency or x.percent or x.year_like)
+                for x in (n, m)
+            )
+            head = _RANGE_BEFORE.search(text, max(0, n.start - 10), n.start)
+            if plain and head and n.value < m.value and _RANGE_AND.fullmatch(text, n.end, m.start):
+                out.append(Number(head.start(), m.end, n.value, "at_least", word=n.word))
+                i += 2
+                continue
+        out.append(n)
+        i += 1
+    return out
 
 
 def dollar_currency(country: str | None) -> str:

@@ -60,6 +60,9 @@ def lexicon() -> _Lexicon:
             forms.setdefault(form, rank)
             if row.get("kind") == "civilian" and form[:1].isupper():
                 forms.setdefault(form.lower(), rank)
+            if row.get("kind") == "civilian" and " " in form and not form.isupper():
+                # "Executive director Jo Bell": a title in sentence case opening a sentence
+                forms.setdefault(form[:1].upper() + form[1:].lower(), rank)
         if row.get("complement"):
             complement.add(rank)
     data = rules.toml("patterns", "officers.toml")
@@ -143,7 +146,11 @@ def find_officers(
             if rank in {"Minister", "Secretary"} and not comp:
                 # "Corrections and Public Safety Minister Jo Bell" with the Ministry of
                 # Corrections and Public Safety in the article: "Minister of Corrections ..."
-                written_rank = _portfolio_title(form, s[: m.start()], agencies) or form
+                written_rank = (
+                    _portfolio_title(form, s[: m.start()], agencies)
+                    or _portfolio_before(form, s[: m.start()])
+                    or form
+                )
             if comp and comp.group(1).split()[0] in {
                 "Office",
                 "Department",
@@ -207,6 +214,13 @@ def find_officers(
                             written_rank = s[m.start() : comp_end]
                         after = s[comp_end:]
                         title_end = comp_end
+            if not name_words and not comp and form[:1].isupper():
+                longer = _longer_title(after, rank in lex.complement)
+                if longer:
+                    # "Chief Customs Officer Jo Bell", "General Manager Operations, Jo Bell,"
+                    written_rank = form + after[:longer]
+                    title_end += longer
+                    after = after[longer:]
             if not name_words:
                 nm = _NAME_AT_START.match(after) or _NAME_BETWEEN_COMMAS.match(after)
                 if nm:
@@ -297,6 +311,51 @@ def _portfolio_title(form: str, before: str, agencies: AgencyIndex) -> str | Non
             if norm(info.name).endswith(norm(f"{office} {prep} {portfolio}")):
                 return f"{form[:1].upper()}{form[1:]} {prep} {portfolio}"
     return None
+
+
+# "Chief Customs Officer": title words, then a word that ends a title
+_TITLE_TAIL = re.compile(
+    r"((?:\s+[A-Z][a-z]+){1,3})\s+(Officer|Manager|Director|Commander|Adviser|Advisor|Controller)"
+    r"(?=\s+[A-Z])"
+)
+# "Group Manager Intelligence, Investigations and Enforcement, Jo Bell,": a portfolio
+# of title words with no "of", then the name between commas
+_BARE_PORTFOLIO = re.compile(
+    rf"((?:\s+[A-Z][a-z]+(?:,|\s+and)?){{1,6}}),(?=\s+{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}"
+    r"(?:,|\s+(?:said|says|told|added)\b))"
+)
+
+
+def _longer_title(after: str, takes_complement: bool) -> int:
+    """How much of ``after`` still belongs to the title (0 when none)."""
+    words = lexicon().complement_words
+    m = _TITLE_TAIL.match(after)
+    if m and all(w in words for w in m.group(1).split()):
+        return m.end()
+    m = _BARE_PORTFOLIO.match(after) if takes_complement else None
+    if m and all(w.rstrip(",") in words for w in m.group(1).split() if w != "and"):
+        return m.end(1)
+    return 0
+
+
+def _portfolio_before(form: str, before: str) -> str | None:
+    """ "Community Safety Minister" as written: a portfolio of title words before the title."""
+    if not form[:1].isupper():
+        return None
+    m = _PORTFOLIO_BEFORE.search(before)
+    if m is None:
+        return None
+    lex = lexicon()
+    words = re.findall(rf"{_NAME_WORD}|\band\b|&", m.group(1))
+    keep = len(words)
+    while keep > 0 and (words[keep - 1] in lex.complement_words or words[keep - 1] in {"and", "&"}):
+        keep -= 1
+    words = words[keep:]
+    while words and words[0] in {"and", "&"}:
+        words = words[1:]
+    if not words:
+        return None
+    return " ".join([*words, form])
 
 
 def _named_body_words(words: list[str], s: str, at: int, base: int, agencies: AgencyIndex) -> int:

@@ -135,6 +135,9 @@ _ASIDE = re.compile(
 _TIME = re.compile(r"^[:.]\d\d")
 _OF_THE = re.compile(r"\s+of\s+(?:the|those|these|its|their)\b")
 _COUNTED = frozenset({"arrests", "charge_counts", "convictions", "warrants"})
+_PARTICIPLE = re.compile(
+    r"\s*(?:[a-z]+ed|taken|seen|held|caught)\b(?=\s+(?:had|have|has|were|was|are|is|will|would)\b)"
+)
 _RELATIVE_AFTER = re.compile(r"^\s+(?:who|that|whom)\b")
 
 
@@ -340,7 +343,13 @@ def _before_first_verb(window: str) -> str:
     return window if first is None else window[:first]
 
 
+# "had graded", "has reviewed": an auxiliary before a participle is no possession
+_AUXILIARY = re.compile(r"\b(?:had|has|have)\s+(?=(?:been\s+|already\s+|since\s+)?[a-z]+ed\b)")
+
+
 def _verb_classes(text: str) -> frozenset[str]:
+    if "ha" in text:
+        text = _AUXILIARY.sub("", text)
     return lexicon().verbs.tags(text)
 
 
@@ -443,6 +452,10 @@ def find_figures(
                     r"\s+", " ", text[n.end + (phrase.end() if phrase else 0) : next_start]
                 )[:60]
                 right = right.split(",")[0]
+                # "two of the men arrested had travelled": the participle names the group
+                reduced = _PARTICIPLE.match(right)
+                if reduced and phrase and phrase.group(0).count(" ") >= 3:
+                    right = right[reduced.end() :]
             before_verb = _before_first_verb(right)
             if _hedged(left) or _hedged(before_verb[before_verb.rfind(",") + 1 :]):
                 continue
@@ -505,9 +518,31 @@ def find_figures(
                     )
                 )
         figures.extend(f for _, f, _ in found_here)
-    bodies = attribution.resolve(claims)
+    bodies = attribution.resolve(claims, [f.part or _headline(f.sentence) for f in figures])
     credited = [replace(f, agency=body) for f, body in zip(figures, bodies, strict=True)]
+    credited = _restated(credited, sentences, attribution.restated())
     return _merge(_own_parts(credited))
+
+
+def _restated(
+    figures: list[Figure],
+    sentences: list[Sentence],
+    restated: dict[int, tuple[frozenset[str], str]],
+) -> list[Figure]:
+    """ "... arrested 16 people. The arrests were made by X's unit.": X's unit's figure."""
+    if not restated:
+        return figures
+    index = {id(s): i for i, s in enumerate(sentences)}
+    out = []
+    for f in figures:
+        i = index.get(id(f.sentence), -1)
+        for j in (i + 1, i + 2):
+            said = restated.get(j)
+            if said and f.measure in said[0] and not f.part:
+                f = replace(f, agency=said[1])
+                break
+        out.append(f)
+    return out
 
 
 def _own_parts(figures: list[Figure]) -> list[Figure]:
@@ -726,8 +761,21 @@ def _period(
     return None, published
 
 
+def _headline(sentence: Sentence) -> bool:
+    """A line with no closing stop: a headline or a standfirst, not a sentence of the body."""
+    return not sentence.text.rstrip().endswith((".", "!", "?", '"', "\u201d", "'", ")"))
+
+
 def _merge(figures: list[Figure]) -> list[Figure]:
-    """One figure said twice ("over 20", later "21") is one outcome: keep the exact one."""
+    """One figure said twice ("over 20", later "21") is one outcome: keep the exact one.
+
+    A headline's figure that the body says again is the body's: its body and period.
+    """
+    said = {(f.measure, f.value) for f in figures if not _headline(f.sentence)}
+    if len(said) < len(figures):
+        figures = [
+            f for f in figures if (f.measure, f.value) not in said or not _headline(f.sentence)
+        ]
     out: list[Figure] = []
     for f in figures:
         twin = next(

@@ -109,6 +109,12 @@ _YEAR_RANGE = _Gated(
 _SINCE_MONTH_OF_YEAR = _Gated(
     rf"\bsince\s+({_MONTH})\s+(last|this)\s+year\b", ("since",), _MONTH_STEMS
 )
+# "since January": from that month in the latest year it has begun
+_SINCE_MONTH = _Gated(
+    rf"\bsince\s+(?:the\s+(?:start|beginning)\s+of\s+)?({_MONTH})(?![\w.]|\s+(?:\d|last\b|this\b))",
+    ("since",),
+    _MONTH_STEMS,
+)
 # "since the first lockdown", "since April 2019", "since 2006", "since forming in 2006"
 _SINCE = _Gated(
     r"\bsince\s+(?:(?:it was |being )?(?:formed|forming|created|launched|set up"
@@ -121,15 +127,38 @@ _PAST = _Gated(
     rf"\b(?:over|in|during|within|for|throughout)?\s*(?:the\s+)?(?:past|last|previous|preceding)\s+(?:({_COUNT})\s+)?({_UNIT})\b",
     ("past", "last", "previous", "preceding"),
 )
-# "in the 12 months to March 2021"
+# "in the 12 months to March 2021", "the year to 30 June", "the twelve months to 31 March
+# 2023", "the year ending March 31": a span that ends with that month
 _MONTHS_TO = _Gated(
-    rf"\bin the\s+({_COUNT})\s+months\s+to\s+({_MONTH})(?:\s+({_YEAR}))?",
-    ("in the",),
-    ("months",),
+    rf"\bthe\s+(?:({_COUNT})\s+months|(?:financial\s+|fiscal\s+)?year)\s+"
+    rf"(?:to|ending|ended|up\s+to|through)\s+(?:the\s+end\s+of\s+)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?({_MONTH})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?\b)?,?"
+    rf"(?:\s+({_YEAR}))?",
+    ("the",),
+    ("months", "year"),
+    _MONTH_STEMS,
+)
+# "on Tuesday": the latest such day on or before the article's date
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_ON_WEEKDAY = _Gated(rf"\bon\s+({'|'.join(_WEEKDAYS)})\b", ("day",), ("on ",))
+# "in the first quarter of this year", "the second half of 2022", "Q3 2023"
+_PART_OF_YEAR = _Gated(
+    r"\b(?:(first|second|third|fourth|final|last)\s+(quarter|half)\s+of\s+"
+    rf"(?:(this|last|the)\s+year|({_YEAR}))|q([1-4])\s+({_YEAR}))\b",
+    ("quarter", "half", "q"),
+)
+_PART_INDEX = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 0, "last": 0}
+# "ran over six weeks", "lasted ten days", "over a period of three months": an operation
+# of that length ending on the article's date
+_RAN_FOR = _Gated(
+    r"\b(?:(?:ran|run|running|lasted|lasting|spanned|spanning|took\s+place)\s+"
+    r"(?:over|for|across)?\s*(?:a\s+period\s+of\s+)?|over\s+a\s+period\s+of\s+)"
+    rf"({_COUNT})\s+(days?|weeks?|months?)\b",
+    ("ran", "run", "last", "spann", "took place", "period of"),
 )
 # "last year", "last month", "last week", "this year"
 _LAST_UNIT = _Gated(
-    r"\b(last|this|previous)\s+(year|month|week)\b",
+    r"(?<!\bany )(?<!\bevery )\b(last|this|previous)\s+(year|month|week)\b",
     ("last", "this", "previous"),
     ("year", "month", "week"),
 )
@@ -289,6 +318,11 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
         else:
             begin = date(int(m.group(3)), 1, 1)
         add(m, begin, published)
+    # "since January"
+    for m in _SINCE_MONTH.finditer(low):
+        month = MONTHS[m.group(1).rstrip(".")]
+        year = _year_for_month(month, published, None)
+        add(m, date(year, month, 1) if year else None, published)
     # "over the past 12 months", "in the last six months", "the previous two years", "past year"
     for m in _PAST.finditer(low):
         if (
@@ -300,14 +334,49 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
         n = _count(m.group(1)) if m.group(1) else 1
         if n and published:
             add(m, _shift(published, m.group(2), n), published)
-    # "in the 12 months to March 2021"
+    # "in the 12 months to March 2021", "the year to 30 June"
     for m in _MONTHS_TO.finditer(low):
-        n = _count(m.group(1))
+        n = _count(m.group(1)) if m.group(1) else 12
         month = MONTHS[m.group(2).rstrip(".")]
         year = _year_for_month(month, published, m.group(3))
         if n and year:
             end = _month_range(year, month)[1]
+            if published and not m.group(3) and end > published:
+                end = _month_range(year - 1, month)[1]  # the latest such span before the article
             add(m, _add_months(end + timedelta(days=1), -n), end)
+    # "on Tuesday"
+    for m in _ON_WEEKDAY.finditer(low):
+        if published is None:
+            add(m, None, None)
+            continue
+        back = (published.weekday() - _WEEKDAYS.index(m.group(1))) % 7
+        day = published - timedelta(days=back)
+        add(m, day, day)
+    # "in the first quarter of this year", "Q3 2023"
+    for m in _PART_OF_YEAR.finditer(low):
+        if m.group(5):
+            part, size, year_of = int(m.group(5)), 3, int(m.group(6))
+        else:
+            size = 3 if m.group(2) == "quarter" else 6
+            part = _PART_INDEX[m.group(1)] or 12 // size
+            if m.group(4):
+                year_of = int(m.group(4))
+            elif published is None:
+                add(m, None, None)
+                continue
+            else:
+                year_of = published.year - (1 if m.group(3) == "last" else 0)
+        if part > 12 // size:
+            continue  # "the third half of"
+        opening = date(year_of, (part - 1) * size + 1, 1)
+        add(m, opening, _add_months(opening, size) - timedelta(days=1))
+    # "ran over six weeks"
+    for m in _RAN_FOR.finditer(low):
+        n = _count(m.group(1))
+        if published is None:
+            add(m, None, None)
+        elif n:  # counted inclusively, as the operations of a length above
+            add(m, _shift(published, m.group(2), n) + timedelta(days=1), published)
     # "last year", "last month", "last week", "this year"
     for m in _LAST_UNIT.finditer(low):
         if published is None:
@@ -323,8 +392,11 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
             else:
                 prev = _add_months(published.replace(day=1), -1)
                 add(m, *_month_range(prev.year, prev.month))
-        else:
-            add(m, published - timedelta(days=7), published)
+        elif which == "this":
+            add(m, published - timedelta(days=published.weekday()), published)
+        else:  # the previous Monday to Sunday
+            monday = published - timedelta(days=published.weekday() + 7)
+            add(m, monday, monday + timedelta(days=6))
     # Operations of a length: "a 13-day operation", "13 days of action", "week-long"
     for m in _LENGTH.finditer(low):
         if published is None:
