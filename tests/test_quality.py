@@ -65,3 +65,5 @@ def test_own_corpus_score(scorer: Path, tmp_path: Path) -> None:
     assert result["all"]["f1"] >= 0.93, result
     for kind in ("agency", "officer", "funding", "outcome"):
         assert result[kind]["f1"] >= 0.85, (kind, result[kind])
+    # which body a figure is credited to: half were wrong before attribution had its module
+    assert result["outcome"]["agency_accuracy"] >= 0.85, result["outcome"]
