@@ -10,6 +10,11 @@ Each fact carries the sentence it came from, redacted of private people.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from functools import cache
+
+from safekg.dates import DATE, parse_date
 from safekg.extract.agencies import AgencyIndex, find_agencies
 from safekg.extract.funding import find_funding
 from safekg.extract.offences import find_offences
@@ -95,7 +100,7 @@ def extract(article: Article) -> Extraction:
             period_end=f.period_end,
             confidence=f.confidence,
         )
-        for f in find_figures(sents, article.published, agencies, country)
+        for f in find_figures(sents, article.published or dateline(text), agencies, country)
     )
     offence_facts = tuple(find_offences(sents, evidence))
     return Extraction(
@@ -121,3 +126,21 @@ def _kept_names(agencies: AgencyIndex, officials: list[str]) -> list[str]:
 
 
 __all__ = ["extract"]
+
+
+@cache
+def _date_pattern() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w/.-]){DATE}(?![\w/.-])", re.IGNORECASE)
+
+
+def dateline(text: str) -> date | None:
+    """The date an undated article gives in its opening lines ("Brasilia, 16/05/2023 - 11h30",
+    "Meeting date: Thursday 22nd February 2024"): a short line, not a sentence of the story."""
+    for line in text[:600].splitlines()[:8]:
+        if not line.strip() or len(line) > 100:
+            continue
+        for m in _date_pattern().finditer(line):
+            found = parse_date(m.group(0))
+            if found is not None:
+                return found
+    return None

@@ -56,6 +56,11 @@ _RESTATED_MEASURES = {
     "charges": frozenset({"charges"}),
     "rescues": frozenset({"children_safeguarded"}),
 }
+# a person's post at the head of a body: "has headed the", "who runs the", "head of the"
+_HEADS = re.compile(
+    r"\b(?:(?:has|had)\s+(?:headed|led|run|commanded)|heads|runs|commands"
+    r"|(?:is|was|as)\s+(?:the\s+)?(?:head|chief|commander|director)\s+of)\s+(?:the\s+)?"
+)
 _FIRST_PERSON = re.compile(r"\b(?:[Oo]ur|[Ww]e)\b")
 _BY_MODIFIER = re.compile(r"[^,;:]{0,40}?\b[a-z]+ed\s+by\s+(?:the\s+)?")
 _NOT_PLACES = frozenset(
@@ -500,6 +505,18 @@ class Attribution:
         out: list[str | None] = []
         last: tuple[int, str | None] | None = None  # sentence and body of a named figure
         for i, claim in enumerate(claims):
+            if (
+                claim.refers_back
+                and not (claim.actor or claim.place or claim.reference or claim.pronoun)
+                and last is not None
+                and 0 <= claim.sentence - last[0] <= 1
+                and self._focus_before(claim.sentence) is None
+            ):
+                # "The squad arrested 64. Its officers also executed 90 warrants": "its" is
+                # the body of the figures just before when no body is named in between
+                out.append(last[1])
+                last = (claim.sentence, last[1])
+                continue
             named = self._named(claim, home)
             if named is not None:
                 if not claim.relative and (apart is None or not apart[i]):
@@ -598,6 +615,12 @@ class Attribution:
         for _, key in sorted(evidence):
             if self._roles.get(key) != "other":
                 return key
+        for index in range(len(self._sentences)):
+            if not self._lede(index):
+                break
+            headed = self._headed(index)
+            if headed:
+                return headed  # a feature or an interview: the body its subject heads
         main = self._agencies.main
         if main is None or self._roles.get(main) != "other":
             return main
@@ -613,6 +636,19 @@ class Attribution:
 
     def _lede(self, index: int) -> bool:
         return self._sentences[index].paragraph < _LEDE_PARAGRAPHS
+
+    def _headed(self, index: int) -> str | None:
+        """ "Commissioner X has headed the Y since 2022", "Z, who runs the Y": the police body
+        the article's subject heads, when no figure of the lede names one."""
+        sentence = self._sentences[index]
+        for cue in _HEADS.finditer(sentence.text):
+            following = self._in(index, cue.end(), len(sentence.text))
+            if following and following[0].start - sentence.start - cue.end() <= 4:
+                first = following[0]
+                key = self._refine(index, _Candidate(first.start, first.end, first.key, True))
+                if self._roles.get(key) == "police":
+                    return key
+        return None
 
     def _leaders(self, index: int) -> list[tuple[int, str]]:
         """ "The operation was led by X", "an X-led inquiry": X leads."""

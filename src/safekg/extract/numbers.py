@@ -66,7 +66,11 @@ def lexicon() -> _Lexicon:
     prefix_alt = trie(p for p, _ in cprefix)  # case-sensitive: "R" is a rand, "r" is not
     suffix_alt = folded_trie(suffixes)
     scale_alt = folded_trie(scales)
-    digits = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    # Indian grouping first ("1,02,460", "12,34,567"): lakhs and crores are grouped in twos
+    digits = (
+        r"\d{1,2}(?:,\d{2})+,\d{3}(?![\d,])(?:\.\d+)?"
+        r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    )
     # "and" joins number words only after a scale ("one hundred and twelve"): "four and
     # six" are two numbers
     after_scale = "|".join(rf"(?<={re.escape(w)})" for w in sorted({w.lower() for w in scales}))

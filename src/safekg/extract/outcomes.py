@@ -257,6 +257,27 @@ _MODIFIERS = {
 
 
 _LOWER_WORD = re.compile(r"[a-z][a-z'-]*")
+_LISTED_NOUNS = re.compile(
+    r"(?:,\s+[a-z-]+(?:\s[a-z-]+){0,2}){1,4},?\s+(?:and|or)\s+[a-z-]+(?:\s[a-z-]+){0,2}?"
+    r"(?=\s+(?:were|was|are|is|have|has|had)\b)"
+)
+_FOUNDED = re.compile(
+    r"\b(?:set up|established|founded|created|formed|launched|opened|inaugurated)"
+    r"\s+(?:in\s+|on\s+)?(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_MONTH_NAMES = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_MONTH_BEFORE = re.compile(rf"\b{_MONTH_NAMES}\.?\s+$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(rf"(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAMES}\b", re.IGNORECASE)
+_YEARS_AFTER = re.compile(r"[\s-]*years?\b", re.IGNORECASE)
+_TIME_DETERMINERS = frozenset({"the", "a", "this", "that", "last", "previous", "prior", "next"})
+# "social work, health and education ": short modifiers listed before one noun
+_LISTED_MODIFIERS = re.compile(
+    r"\s*[a-z-]+(?:\s[a-z-]+)?(?:,\s[a-z-]+(?:\s[a-z-]+)?){1,4},?\s(?:and|or)\s[a-z-]+\s(?=[a-z])"
+)
 _PUNCTUATION = re.compile(r"[,.;:]")
 
 
@@ -267,7 +288,15 @@ def _noun_after(text: str, end: int) -> tuple[str, str, int] | None:
     words = list(_LOWER_WORD.finditer(tail))
     for i, w in enumerate(words[:5]):
         if _PUNCTUATION.search(tail, 0, w.start()):
-            return None
+            listed = _LISTED_MODIFIERS.match(tail)
+            if listed is None:
+                return None
+            # "1,640 social work, health and education professionals": the noun after
+            # the list of what qualifies it
+            found = _noun_after(text, end + listed.end())
+            if found is None or found[0] in {"unknown", "", "years"}:
+                return None
+            return found
         rest = tail[w.start() :]
         # only nouns with the word's first letter can start the rest
         nouns = lex.nouns_by_first.get(rest[0]) or lex.nouns_by_first.get("", [])
@@ -277,6 +306,8 @@ def _noun_after(text: str, end: int) -> tuple[str, str, int] | None:
             ):
                 if cls == "children" and phrase == "child" and i + 1 < len(words):
                     continue  # "child victims", "child abuse images": the next word decides
+                if cls == "years" and i > 0 and words[i - 1].group(0) in _TIME_DETERMINERS:
+                    return None  # "2,915 the year before": a time, not what is counted
                 return cls, phrase, end + w.start() + len(phrase)
         if w.group(0) in _FUNCTION_WORDS:
             return None
@@ -370,6 +401,14 @@ def _skip(n: Number, text: str, periods: list[Period]) -> bool:
     raw = text[n.start : n.end]
     if re.fullmatch(r"0\d+|\d{5,}", raw.strip()):  # phone numbers, codes
         return True
+    if not n.percent and n.value != n.value.to_integral_value() and not _YEARS_AFTER.match(after):
+        return True  # "2.2 Of those arrested", "funded in 4.1": a paragraph number, no count
+    if (
+        n.value <= 31
+        and not n.word
+        and (_MONTH_BEFORE.search(text, max(0, n.start - 12), n.start) or _MONTH_AFTER.match(after))
+    ):
+        return True  # "sentenced on January 29", "on the 14th of March": a day of the month
     if n.word and raw.strip().lower() in {"one", "a"}:
         return True
     before = text[max(0, n.start - 3) : n.start]
@@ -421,6 +460,10 @@ def find_figures(
             aside = _ASIDE.match(right_text)
             if aside:
                 right_text = right_text[aside.end() :]
+            listed = _LISTED_NOUNS.match(right_text)
+            if listed:
+                # "24,600 officers, prosecutors and judges were trained": the verb after the list
+                right_text = right_text[listed.end() :]
             if _RELATIVE_AFTER.match(right_text):
                 # "children who lived with, or near, a suspect were safeguarded": the verb
                 # after the relative clause, whatever commas it holds
@@ -473,6 +516,7 @@ def find_figures(
             verbs = _verb_classes(left) | _verb_classes(right)
             if counted:
                 verbs |= counted[1]
+            inherited = False
             if (
                 not verbs
                 and found_here
@@ -484,13 +528,14 @@ def find_figures(
                 if subset:
                     continue  # "identified 21 children, four of them abroad": a breakdown
                 verbs = found_here[-1][2]  # "seized 59 computers and 2,000 storage devices"
+                inherited = True
             whole = _verb_classes(text[clause_start:clause_end])
             measures = _measures(n, noun_cls, verbs, whole, right)
             if (
                 not measures
                 and found_here
                 and noun_cls in {"", found_here[-1][1].measure}
-                and not verbs
+                and (not verbs or inherited)
             ):
                 measures = _continuation(text, found_here[-1][0], n, found_here[-1][1])
             claim = attribution.claim(index, n.start, n.end) if measures else None
@@ -744,6 +789,9 @@ def _period(
         best = min(
             own,
             key=lambda p: (
+                # "the bureau, set up in April 2022, analysed 380,000 images last year":
+                # when a body began is no period of what it did
+                bool(_FOUNDED.search(text, max(0, p.start - 30), p.start)),
                 "," in text[min(p.end, n.start) : max(p.start, n.end)],
                 min(abs(p.start - n.end), abs(n.start - p.end)),
             ),

@@ -424,4 +424,37 @@ def find_periods(text: str, published: date | None, country: str | None = None) 
         year = int(m.group(1))
         add(m, date(year, 1, 1), date(year, 12, 31))
     found.sort(key=lambda p: p.start)
+    if "year" in low:
+        found = _years_before(low, found)
+    return found
+
+
+# "up from 2,915 the year before", "against 640 the previous year": the year before the
+# one just named, not the year before the article
+_YEAR_BEFORE = re.compile(
+    r"\b(?:the\s+(?:year|twelve\s+months|12\s+months)\s+(?:before|prior|earlier)"
+    r"|the\s+(?:previous|preceding|prior)\s+year|a\s+year\s+(?:earlier|before))\b"
+)
+
+
+def _years_before(low: str, found: list[Period]) -> list[Period]:
+    for m in _YEAR_BEFORE.finditer(low):
+        named = [
+            p
+            for p in found
+            if p.end <= m.start() and not p.anaphoric and p.period_start and p.period_end
+        ]
+        if not named:
+            continue
+        base = named[-1]
+        assert base.period_start is not None and base.period_end is not None
+        earlier = Period(
+            m.start(),
+            m.end(),
+            _shift(base.period_start, "year", 1),
+            _shift(base.period_end, "year", 1),
+            False,
+        )
+        kept = [p for p in found if not (p.start < m.end() and m.start() < p.end)]
+        found = sorted([*kept, earlier], key=lambda p: p.start)
     return found
