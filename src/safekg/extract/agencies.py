@@ -232,12 +232,25 @@ def _split_run(words: list[str]) -> list[list[str]]:
     """Cut a run of capitalised words where a connector does not continue a name."""
     pieces: list[list[str]] = [[]]
     sh = shapes()
+    # Whether the current piece is in the complement of a joiner ("Agency for the
+    # Prohibition of Trafficking"): a further "of" goes on with it.
+    in_complement = False
     for i, word in enumerate(words):
         lowered = word.lower()
+        if not pieces[-1]:
+            in_complement = False
         if pieces[-1] and lowered in {"of", "for", "on", "to", "in"}:
             prev = pieces[-1][-1].rstrip(",")
             prev_two = " ".join(pieces[-1][-2:])
-            if prev not in sh.joiners and prev_two not in sh.joiners:
+            if prev in sh.joiners or prev_two in sh.joiners:
+                in_complement = True
+            elif not (
+                in_complement
+                and len(pieces[-1]) < 10
+                # "in" after a verbal noun: "Prohibition of Trafficking in Persons"
+                and (lowered == "of" or (lowered == "in" and prev.endswith("ing")))
+                and words[i + 1 : i + 2] != ["the"]
+            ):
                 pieces.append([])
                 continue
         if lowered == "and" and pieces[-1] and i + 1 < len(words):
@@ -277,9 +290,85 @@ def _split_run(words: list[str]) -> list[list[str]]:
     return [p for p in pieces if p]
 
 
+# Words after a head that make the name a document or a fund ("Community Policing Plan")
+_DOCUMENT_WORDS = frozenset(
+    [
+        "Plan",
+        "Plans",
+        "Strategy",
+        "Act",
+        "Bill",
+        "Report",
+        "Review",
+        "Fund",
+        "Scheme",
+        "Framework",
+        "Code",
+        "Charter",
+        "Conference",
+        "Summit",
+        "Awards",
+        "Award",
+        "Annual",
+        "Budget",
+        "Manifesto",
+        "Model",
+        "Protocol",
+    ]
+)
+# Places whose names start with "New", which is otherwise stripped ("New Mexico")
+_NEW_PLACES = frozenset(
+    [
+        "Mexico",
+        "York",
+        "Jersey",
+        "Hampshire",
+        "Zealand",
+        "South",
+        "Brunswick",
+        "Delhi",
+        "Orleans",
+        "Haven",
+        "England",
+        "Westminster",
+        "Caledonia",
+        "Scotland",
+        "Territories",
+        "Ireland",
+        "Taipei",
+    ]
+)
+_GOVERNMENT_LEVELS = frozenset({"Central", "Union", "National", "Provincial", "Regional"})
+_TIME_WORDS = frozenset(
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+
+
 def _trim(words: list[str]) -> list[str]:
     sh = shapes()
     while words and (words[0] in sh.strip_first or words[0].lower() in _CONNECTORS):
+        if words[0] == "New" and len(words) > 2 and words[1] in _NEW_PLACES:
+            break  # "New Mexico", "New South Wales": a place, not "a new unit"
         words = words[1:]
     while words and (words[-1].lower() in _CONNECTORS or words[-1] == ","):
         words = words[:-1]
@@ -513,7 +602,12 @@ def _name_from(
             (
                 k
                 for k in range(1, len(trimmed) - 1)
-                if trimmed[k] in {"of", "for"} and trimmed[k - 1] in sh.joiners
+                if trimmed[k - 1] in sh.joiners
+                and (
+                    trimmed[k] in {"of", "for"}
+                    # "Office on Drugs and Crime", not "Unit on Monday"
+                    or (trimmed[k] == "on" and trimmed[k + 1] not in _TIME_WORDS)
+                )
             ),
             None,
         )
@@ -527,6 +621,8 @@ def _name_from(
                     break
             else:
                 end_i = 0
+            if end_i and trimmed[end_i] in _DOCUMENT_WORDS:
+                return None  # "the Annual Police Plan": a document, not a body
             if end_i == 0:
                 # "Crimes against Children unit": capitalised words named by a lower-case head
                 lower_named = (
@@ -555,7 +651,10 @@ def _name_from(
         _STAFF_AFTER.match(text, end) if lower_named else None
     )
     tail_length = tail.end() - end if tail else 0
-    generic = _is_generic(names)
+    generic = _is_generic(names) or (
+        # "the Central Government": a level of government, not a named one
+        len(names) == 2 and names[1] == "Government" and names[0] in _GOVERNMENT_LEVELS
+    )
     if len(names) == 1 and not (names[0].isupper() and len(names[0]) > 1) and generic:
         return None
     if generic and len(names) < 2:
@@ -718,8 +817,15 @@ def find_agencies(text: str, sentences: list[Sentence]) -> AgencyIndex:
                 continue  # "held in the County Detention Center": a place
             if any(found.start <= s < found.end < e for s, e in titles):
                 continue  # "Kent's Police and Crime Commissioner": a title, not a body
-            if any(s == found.start and _title_complement(text[e : found.end]) for s, e in titles):
-                continue  # "Deputy Commissioner of Police": a title, not a body
+            if any(
+                s == found.start
+                and (
+                    _title_complement(text[e : found.end])
+                    or _person_after_title(text[e : found.end])
+                )
+                for s, e in titles
+            ):
+                continue  # "Deputy Commissioner of Police (Ann Lee)": a title, not a body
             longer = _extends_known(found, covered, text)
             if longer is not None:
                 # "Ministry of Justice and Security", "WA Joint Anti Child Exploitation Team":
@@ -908,17 +1014,29 @@ def _extends_known(
             continue
         left = text[found.start : s].split()
         right = text[e : found.end]
-        if right and not re.match(r"\s+(?:and|for|of|in)\s", right):
+        if (
+            right
+            and not re.match(r"\s+(?:and|for|of|in)\s", right)
+            # "Tokyo Metropolitan Police Department": a place and a head around a known name
+            and not (left and re.fullmatch(r"\s+(?:Department|Service|Force|Agency)", right))
+        ):
             continue
         # "WA Joint Anti Child Exploitation Team (WA JACET)": its own acronym keeps the prefix
         own = found.acronym.split()[0] if found.acronym and " " in found.acronym else None
-        if left and (
-            _is_generic(left)
-            or any(w.endswith(("'s", "\u2019s")) for w in left)
-            or any(
-                w.lower() in _CONNECTORS or (w.isupper() and len(w) > 1 and w != own) for w in left
+        # "the Federal Ministry of Justice": another country's ministry, not the known one
+        level = len(left) == 1 and left[0] in _GOVERNMENT_LEVELS | {"Federal", "State"}
+        if (
+            left
+            and not (level and text[s:e].startswith(("Ministry ", "Department ")))
+            and (
+                _is_generic(left)
+                or any(w.endswith(("'s", "\u2019s")) for w in left)
+                or any(
+                    w.lower() in _CONNECTORS or (w.isupper() and len(w) > 1 and w != own)
+                    for w in left
+                )
+                or any(re.search(r"-(?:based|led|run|funded|backed)$", w) for w in left)
             )
-            or any(re.search(r"-(?:based|led|run|funded|backed)$", w) for w in left)
         ):
             continue
         if any(s2 != s and found.start <= s2 < found.end for s2, _ in covered):
@@ -1093,6 +1211,15 @@ def _title_complement(after: str) -> bool:
     """Whether words after a title only make it longer: " of Police", " of the Police"."""
     m = re.fullmatch(r"\s+of\s+(?:the\s+)?(.+)", after)
     return m is not None and _is_generic(m.group(1).split())
+
+
+def _person_after_title(after: str) -> bool:
+    """Whether words after a title are a person's name: " Ada Obi-Eze"."""
+    words = after.split()
+    keys = _name_keys()
+    return 1 <= len(words) <= 4 and all(
+        w[:1].isupper() and w not in keys and not _generic_word(w) for w in words
+    )
 
 
 def _title_spans(sentence: Sentence) -> list[tuple[int, int]]:

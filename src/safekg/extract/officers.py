@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from safekg.extract import rules
-from safekg.extract.agencies import AgencyIndex, _ends_with_head
+from safekg.extract.agencies import AgencyIndex, _ends_with_head, norm
 from safekg.extract.fast import trie
 from safekg.extract.text import Sentence
 
 _LETTER = r"[^\W\d_]"
-_NAME_WORD = rf"(?:[A-Z]{_LETTER}*(?:['\u2019-][A-Z]?{_LETTER}+)*|[A-Z]\.)"
+_NAME_WORD = (
+    rf"(?:[A-Z]\.(?=\s+[A-Z]{_LETTER})|[A-Z]{_LETTER}*(?:['\u2019-][A-Z]?{_LETTER}+)*|[A-Z]\.)"
+)
 _PARTICLE = r"(?:de|da|di|du|van|von|der|den|le|la|del|bin|al)"
 
 
@@ -276,7 +278,63 @@ def find_officers(
                         )
                     )
                     taken.append((before.start(1), title_end))
+    if "(" in text:
+        found.extend(_answering_officials(text, sentences, agencies))
     return _resolve(found)
+
+
+# A parliamentary answer: the office in capitals, then the honorific and name in brackets
+# ("MINISTER OF STATE FOR JUSTICE\n(SHRI A. B. KUMAR)"); the members who ask are not named so
+_ANSWERED_BY = re.compile(
+    r"^((?:DEPUTY |ASSISTANT |PARLIAMENTARY |JUNIOR )?(?:MINISTER|SECRETARY)\b[A-Z ,&'-]{0,80})\n"
+    r"\(\s*(?:(?:SHRI|SHRIMATI|SMT|KUMARI|DR|MR|MRS|MS|HON|THE HON)\.?\s+)+"
+    r"([A-Z][A-Z'-]*\.?(?:\s+[A-Z][A-Z'-]*\.?){1,4})\s*\)[ \t]*$",
+    re.M,
+)
+_LOWER_IN_TITLES = frozenset({"of", "in", "the", "for", "and", "to", "on"})
+
+
+def _from_capitals(words: str) -> str:
+    out = [
+        w.lower()
+        if i and w.lower() in _LOWER_IN_TITLES
+        # "OKONKWO-BELL", "D'SOUZA": each part of the word starts with a capital
+        else re.sub(r"(^|[-'\u2019])([a-z])", lambda m: m.group(1) + m.group(2).upper(), w.lower())
+        for i, w in enumerate(words.split())
+    ]
+    return " ".join(out)
+
+
+def _office_in_title(rank: str, agencies: AgencyIndex) -> str | None:
+    """The body a title names ("Minister of State in the Ministry of Home Affairs")."""
+    m = re.search(r"\b(?:Ministry|Department|Office) (?:of|for) .+", rank)
+    key = norm(m.group(0)) if m else None
+    return key if key in agencies.agencies else None
+
+
+def _answering_officials(
+    text: str, sentences: list[Sentence], agencies: AgencyIndex
+) -> list[OfficerMention]:
+    out: list[OfficerMention] = []
+    for m in _ANSWERED_BY.finditer(text):
+        sentence = next((x for x in sentences if x.start <= m.start(2) < x.end), None)
+        if sentence is None:
+            continue
+        rank = _from_capitals(m.group(1).strip(" ,"))
+        name = _from_capitals(m.group(2))
+        out.append(
+            OfficerMention(
+                name,
+                rank,
+                m.start(2),
+                m.end(2),
+                sentence,
+                _office_in_title(rank, agencies),
+                False,
+                True,
+            )
+        )
+    return out
 
 
 _PORTFOLIO_BEFORE = re.compile(
