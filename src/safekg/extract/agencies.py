@@ -339,7 +339,8 @@ _NEW_PLACES = frozenset(
     ]
 )
 _GOVERNMENT_LEVELS = frozenset({"Central", "Union", "National", "Provincial", "Regional"})
-_TIME_WORDS = frozenset(
+#: Day and month names: capitalised, but never a place or part of a body's name.
+TIME_WORDS = frozenset(
     [
         "Monday",
         "Tuesday",
@@ -606,7 +607,7 @@ def _name_from(
                 and (
                     trimmed[k] in {"of", "for"}
                     # "Office on Drugs and Crime", not "Unit on Monday"
-                    or (trimmed[k] == "on" and trimmed[k + 1] not in _TIME_WORDS)
+                    or (trimmed[k] == "on" and trimmed[k + 1] not in TIME_WORDS)
                 )
             ),
             None,

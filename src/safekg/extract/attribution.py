@@ -31,7 +31,7 @@ from functools import cache
 from typing import Any
 
 from safekg.extract import rules
-from safekg.extract.agencies import AgencyIndex, AgencyInfo, Mention, norm
+from safekg.extract.agencies import TIME_WORDS, AgencyIndex, AgencyInfo, Mention, norm
 from safekg.extract.fast import trie
 from safekg.extract.text import Sentence
 
@@ -63,30 +63,7 @@ _HEADS = re.compile(
 )
 _FIRST_PERSON = re.compile(r"\b(?:[Oo]ur|[Ww]e)\b")
 _BY_MODIFIER = re.compile(r"[^,;:]{0,40}?\b[a-z]+ed\s+by\s+(?:the\s+)?")
-_NOT_PLACES = frozenset(
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "Operation",
-    ]
-)
+_NOT_PLACES = TIME_WORDS | {"Operation"}
 _LEDE_PARAGRAPHS = 6  # the opening paragraphs, headline and dateline included
 _PLACE = r"(?P<place>[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+){0,2})"
 

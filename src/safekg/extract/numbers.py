@@ -8,7 +8,7 @@ mark. Vague words ("hundreds", "a handful", "scores of") are not numbers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
@@ -318,23 +318,29 @@ _RANGE_AND = re.compile(r"\s+and\s+")
 
 def _join_ranges(text: str, numbers: list[Number]) -> list[Number]:
     """ "between four and six children": one figure, at least the lower bound."""
+
+    def joined(n: Number, m: Number) -> Number | None:
+        plain = all(
+            x.qualifier == "exact" and not (x.currency or x.percent or x.year_like) for x in (n, m)
+        )
+        head = _RANGE_BEFORE.search(text, max(0, n.start - 10), n.start)
+        if plain and head and n.value < m.value and _RANGE_AND.fullmatch(text, n.end, m.start):
+            return Number(head.start(), m.end, n.value, "at_least", word=n.word)
+        return None
+
+    return join_pairs(numbers, joined)
+
+
+def join_pairs(
+    numbers: list[Number], joined: Callable[[Number, Number], Number | None]
+) -> list[Number]:
+    """``numbers`` with each two neighbours that ``joined`` makes one figure replaced by it."""
     out: list[Number] = []
     i = 0
     while i < len(numbers):
-        n = numbers[i]
-        if i + 1 < len(numbers):
-            m = numbers[i + 1]
-            plain = all(
-                x.qualifier == "exact" and not (x.currency or x.percent or x.year_like)
-                for x in (n, m)
-            )
-            head = _RANGE_BEFORE.search(text, max(0, n.start - 10), n.start)
-            if plain and head and n.value < m.value and _RANGE_AND.fullmatch(text, n.end, m.start):
-                out.append(Number(head.start(), m.end, n.value, "at_least", word=n.word))
-                i += 2
-                continue
-        out.append(n)
-        i += 1
+        one = joined(numbers[i], numbers[i + 1]) if i + 1 < len(numbers) else None
+        out.append(numbers[i] if one is None else one)
+        i += 1 if one is None else 2
     return out
 
 

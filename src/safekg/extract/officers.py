@@ -349,20 +349,11 @@ def _portfolio_title(form: str, before: str, agencies: AgencyIndex) -> str | Non
     """ "Minister of X" for "X Minister" when the article names the Ministry of X."""
     from safekg.extract.agencies import norm
 
-    m = _PORTFOLIO_BEFORE.search(before)
-    if m is None:
+    found = _portfolio_words(before)
+    if found is None:
         return None
-    lex = lexicon()
-    words = re.findall(rf"{_NAME_WORD}|\band\b|&", m.group(1))
-    keep = len(words)
-    while keep > 0 and (words[keep - 1] in lex.complement_words or words[keep - 1] in {"and", "&"}):
-        keep -= 1
-    words = words[keep:]
-    while words and words[0] in {"and", "&"}:
-        words = words[1:]
-    if not words:
-        return None
-    portfolio = m.group(1)[m.group(1).find(words[0]) :]
+    text, words = found
+    portfolio = text[text.find(words[0]) :]
     office = _OFFICE_OF.get(_rank_of(form), "Ministry")
     for info in agencies.agencies.values():
         for prep in ("of", "for"):
@@ -400,6 +391,13 @@ def _portfolio_before(form: str, before: str) -> str | None:
     """ "Community Safety Minister" as written: a portfolio of title words before the title."""
     if not form[:1].isupper():
         return None
+    found = _portfolio_words(before)
+    return None if found is None else " ".join([*found[1], form])
+
+
+def _portfolio_words(before: str) -> tuple[str, list[str]] | None:
+    """The title words just before a title ("Community Safety" in "Community Safety
+    Minister"), with the text they were read from; None when there are none."""
     m = _PORTFOLIO_BEFORE.search(before)
     if m is None:
         return None
@@ -411,9 +409,7 @@ def _portfolio_before(form: str, before: str) -> str | None:
     words = words[keep:]
     while words and words[0] in {"and", "&"}:
         words = words[1:]
-    if not words:
-        return None
-    return " ".join([*words, form])
+    return (m.group(1), words) if words else None
 
 
 def _named_body_words(words: list[str], s: str, at: int, base: int, agencies: AgencyIndex) -> int:

@@ -19,7 +19,7 @@ from safekg.extract import rules
 from safekg.extract.agencies import AgencyIndex
 from safekg.extract.attribution import Attribution, Claim
 from safekg.extract.fast import TaggedWords, WordList
-from safekg.extract.numbers import Number, find_numbers
+from safekg.extract.numbers import Number, find_numbers, join_pairs
 from safekg.extract.periods import Period, find_periods
 from safekg.extract.text import Sentence
 
@@ -742,37 +742,19 @@ def _measures(
 
 def _join_split_totals(text: str, numbers: list[Number]) -> list[Number]:
     """ "83 men and two women" is one figure of 85."""
-    out: list[Number] = []
-    i = 0
-    while i < len(numbers):
-        n = numbers[i]
-        if i + 1 < len(numbers):
-            m = numbers[i + 1]
-            between = text[n.end : m.start]
-            first = re.match(r"\s+([a-z]+)\s+and\s+$", between)
-            second = re.match(r"\s+([a-z]+)", text[m.end :])
-            if (
-                first
-                and second
-                and frozenset({_PLURAL.get(w, w) for w in (first.group(1), second.group(1))})
-                in _GENDER_PAIRS
-            ):
-                out.append(
-                    Number(
-                        n.start,
-                        m.end,
-                        n.value + m.value,
-                        n.qualifier,
-                        None,
-                        False,
-                        n.word and m.word,
-                    )
-                )
-                i += 2
-                continue
-        out.append(n)
-        i += 1
-    return out
+
+    def joined(n: Number, m: Number) -> Number | None:
+        first = re.match(r"\s+([a-z]+)\s+and\s+$", text[n.end : m.start])
+        second = re.match(r"\s+([a-z]+)", text[m.end :])
+        if not (first and second):
+            return None
+        kinds = frozenset({_PLURAL.get(w, w) for w in (first.group(1), second.group(1))})
+        if kinds not in _GENDER_PAIRS:
+            return None
+        total = n.value + m.value
+        return Number(n.start, m.end, total, n.qualifier, None, False, n.word and m.word)
+
+    return join_pairs(numbers, joined)
 
 
 def _period(
