@@ -355,20 +355,41 @@ def export(
     ``fmt`` is a format or its name; by default the one ``output``'s suffix
     names, else Turtle.
     """
-    if isinstance(fmt, formats.RdfFormat):
-        rdf_format = fmt
-    elif fmt is not None:
-        rdf_format = formats.RdfFormat.from_name(fmt)
-    elif output is not None:
-        rdf_format = formats.RdfFormat.from_suffix(output)
-    else:
-        rdf_format = formats.RdfFormat.TURTLE
+    rdf_format = (
+        fmt
+        if isinstance(fmt, formats.RdfFormat)
+        else _chosen_format(
+            fmt,
+            output,
+            formats.RdfFormat.from_name,
+            formats.RdfFormat.from_suffix,
+            formats.RdfFormat.TURTLE,
+        )
+    )
     with _opened(store_location, read_only=True) as store:
         data = store.dump(rdf_format.oxigraph, prefixes=dict(PREFIXES))
     if output is None:
         return data
     write_atomic(Path(output), data)
     return None
+
+
+_Format = TypeVar("_Format")
+
+
+def _chosen_format(
+    name: str | None,
+    output: str | Path | None,
+    by_name: Callable[[str], _Format],
+    by_suffix: Callable[[str], _Format],
+    default: _Format,
+) -> _Format:
+    """The format named, else the one ``output``'s suffix names, else ``default``."""
+    if name is not None:
+        return by_name(name)
+    if output is not None:
+        return by_suffix(str(output))
+    return default
 
 
 def facts(*, store_location: StoreLike = None) -> Iterator[dict[str, Any]]:
@@ -446,12 +467,13 @@ def chart(
 
     from safekg import chart as chart_module
 
-    if fmt is not None:
-        chart_format = chart_module.ChartFormat.from_name(fmt)
-    elif output is not None:
-        chart_format = chart_module.ChartFormat.from_suffix(output)
-    else:
-        chart_format = chart_module.ChartFormat.PNG
+    chart_format = _chosen_format(
+        fmt,
+        output,
+        chart_module.ChartFormat.from_name,
+        chart_module.ChartFormat.from_suffix,
+        chart_module.ChartFormat.PNG,
+    )
     answer = query(
         text_or_name,
         store_location=store_location,
