@@ -6,20 +6,8 @@ Each article is written for these tests, with invented bodies, places and figure
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from safekg.extract import extract
-from safekg.models import Article, Outcome
-
-
-def _outcomes(text: str) -> tuple[Outcome, ...]:
-    return extract(Article(id="t", text=text, published=date(2024, 3, 5))).outcomes
-
-
-def _agency_of(text: str, measure: str, value: int) -> str | None:
-    found = [o for o in _outcomes(text) if o.measure == measure and o.value == Decimal(value)]
-    assert found, (measure, value)
-    return found[0].agency
+from figures import agency_of, outcomes_of
 
 
 def test_a_later_sentence_saying_who_made_the_arrests_credits_them() -> None:
@@ -28,7 +16,7 @@ def test_a_later_sentence_saying_who_made_the_arrests_credits_them() -> None:
         "Sheriff's Office said.\n\n"
         "The arrests were made by the office's Online Abuse Unit, a group of six detectives."
     )
-    assert _agency_of(text, "arrests", 21) == "Online Abuse Unit"
+    assert agency_of(text, "arrests", 21) == "Online Abuse Unit"
 
 
 def test_a_whose_clause_credits_the_body_before_it() -> None:
@@ -37,7 +25,7 @@ def test_a_whose_clause_credits_the_body_before_it() -> None:
         "The helpline is run with the Kestrel Child Safety Foundation, whose analysts "
         "assessed 2,310 images reported through it."
     )
-    assert _agency_of(text, "images_analysed", 2310) == "Kestrel Child Safety Foundation"
+    assert agency_of(text, "images_analysed", 2310) == "Kestrel Child Safety Foundation"
 
 
 def test_a_part_credited_to_a_partner_does_not_carry_to_the_next_sentence() -> None:
@@ -47,7 +35,7 @@ def test_a_part_credited_to_a_partner_does_not_carry_to_the_next_sentence() -> N
         "six of the arrests.\n\n"
         "Examination of the devices has so far identified nine children, investigators said."
     )
-    assert _agency_of(text, "victims_identified", 9) == "Corran County Sheriff's Office"
+    assert agency_of(text, "victims_identified", 9) == "Corran County Sheriff's Office"
 
 
 def test_a_headline_figure_said_again_takes_the_body_s_credit_and_period() -> None:
@@ -56,7 +44,7 @@ def test_a_headline_figure_said_again_takes_the_body_s_credit_and_period() -> No
         "Deputies from the Corran County Sheriff's Office arrested 14 people in the year "
         "to January, working with the Lakeside Child Exploitation Unit."
     )
-    found = [o for o in _outcomes(text) if o.measure == "arrests"]
+    found = [o for o in outcomes_of(text) if o.measure == "arrests"]
     assert [(o.agency, o.period_end) for o in found] == [
         ("Corran County Sheriff's Office", date(2024, 1, 31))
     ]

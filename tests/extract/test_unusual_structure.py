@@ -11,18 +11,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from figures import figures_of, outcomes_of
+
 from safekg.extract import dateline, extract
 from safekg.extract.numbers import find_numbers
 from safekg.extract.text import sentences
-from safekg.models import Article, Outcome
-
-
-def _outcomes(text: str, published: date | None = date(2024, 3, 5)) -> tuple[Outcome, ...]:
-    return extract(Article(id="t", text=text, published=published)).outcomes
-
-
-def _got(text: str) -> set[tuple[str, Decimal]]:
-    return {(o.measure, o.value) for o in _outcomes(text)}
+from safekg.models import Article
 
 
 def _funding(text: str) -> set[tuple[Decimal, str]]:
@@ -73,7 +67,7 @@ def test_a_sum_requested_is_not_funding() -> None:
 
 
 def test_a_second_figure_in_the_same_clause_keeps_the_verb_of_the_first() -> None:
-    got = _got(
+    got = figures_of(
         "The Karnavati Cyber Cell received 2,18,300 complaints in 2022 and 2,64,075 in 2023, "
         "most of them from parents."
     )
@@ -82,17 +76,17 @@ def test_a_second_figure_in_the_same_clause_keeps_the_verb_of_the_first() -> Non
 
 
 def test_a_figure_compared_with_the_year_before() -> None:
-    got = _got("Westmoor Police logged 812 referrals in 2023, down from 955 the year before.")
+    got = figures_of("Westmoor Police logged 812 referrals in 2023, down from 955 the year before.")
     assert ("reports_received", Decimal(955)) in got
 
 
 def test_lakh_of_tiplines() -> None:
-    got = _got("During 2022 the bureau received 14.6 lakh tiplines from its partners.")
+    got = figures_of("During 2022 the bureau received 14.6 lakh tiplines from its partners.")
     assert ("reports_received", Decimal(1_460_000)) in got
 
 
 def test_people_trained_given_as_a_list() -> None:
-    got = _got(
+    got = figures_of(
         "More than 3,150 police personnel, magistrates and child welfare officers were trained "
         "by the Orland Cyber Unit in 2023."
     )
@@ -100,7 +94,7 @@ def test_people_trained_given_as_a_list() -> None:
 
 
 def test_professionals_qualified_by_a_list_of_fields() -> None:
-    got = _got(
+    got = figures_of(
         "Since June, the Orland Cyber Unit has given training on grooming to 760 youth work, "
         "nursing and teaching professionals."
     )
@@ -108,29 +102,33 @@ def test_professionals_qualified_by_a_list_of_fields() -> None:
 
 
 def test_workshops_for_teachers_train_professionals() -> None:
-    got = _got("Last year the Orland Cyber Unit ran seminars for 95 teachers and school nurses.")
+    got = figures_of(
+        "Last year the Orland Cyber Unit ran seminars for 95 teachers and school nurses."
+    )
     assert ("professionals_trained", Decimal(95)) in got
 
 
 def test_classes_for_pupils_educate_children() -> None:
-    got = _got("In 2023 Orland Police gave internet safety lessons to some 8,200 learners.")
+    got = figures_of("In 2023 Orland Police gave internet safety lessons to some 8,200 learners.")
     assert ("children_educated", Decimal(8200)) in got
 
 
 def test_the_conviction_of_accused_counts_convictions() -> None:
-    got = _got("The Orland Cyber Unit has secured the conviction of 23 accused since 2021.")
+    got = figures_of("The Orland Cyber Unit has secured the conviction of 23 accused since 2021.")
     assert ("convictions", Decimal(23)) in got
 
 
 def test_a_share_of_cases_ending_in_conviction_is_a_rate() -> None:
-    got = _got(
+    got = figures_of(
         "Of the Orland Cyber Unit's cases heard in 2023, 74 per cent resulted in a conviction."
     )
     assert ("conviction_rate_percent", Decimal(74)) in got
 
 
 def test_children_taken_to_a_place_of_safety_are_safeguarded() -> None:
-    got = _got("Orland Police arrested four men. Three children were taken to a place of safety.")
+    got = figures_of(
+        "Orland Police arrested four men. Three children were taken to a place of safety."
+    )
     assert ("children_safeguarded", Decimal(3)) in got
 
 
@@ -147,7 +145,7 @@ def test_an_undated_statement_dates_its_operation_from_the_dateline() -> None:
         "JOINT NOTE\nPorto Velho, 09/11/2022 - 14h00\n\n"
         "Orland Police arrested 17 people in a two-day operation that ended on Wednesday."
     )
-    found = [o for o in _outcomes(text, published=None) if o.measure == "arrests"]
+    found = [o for o in outcomes_of(text, published=None) if o.measure == "arrests"]
     assert found
     assert found[0].period_end is not None
     assert found[0].period_end.year == 2022
@@ -156,7 +154,7 @@ def test_an_undated_statement_dates_its_operation_from_the_dateline() -> None:
 def test_the_year_before_is_the_year_before_the_one_named() -> None:
     found = [
         o
-        for o in _outcomes(
+        for o in outcomes_of(
             "Orland Police received 1,204 referrals in 2021, up from 988 the year before."
         )
         if o.value == Decimal(988)
@@ -166,7 +164,7 @@ def test_the_year_before_is_the_year_before_the_one_named() -> None:
 
 
 def test_when_a_body_was_set_up_is_not_the_period_of_its_figure() -> None:
-    found = _outcomes(
+    found = outcomes_of(
         "The Orland Cyber Unit, founded in March 2021, examined about 2,600 phones and "
         "laptops last year with a new tool."
     )
@@ -176,7 +174,7 @@ def test_when_a_body_was_set_up_is_not_the_period_of_its_figure() -> None:
 
 
 def test_numbered_paragraphs_and_cross_references_are_no_counts() -> None:
-    got = _got(
+    got = figures_of(
         "3.4 Of the suspects arrested, 212 have been charged by Orland Police.\n\n"
         "3.5 The extra officers described in 2.6 made the arrests possible."
     )
@@ -185,12 +183,12 @@ def test_numbered_paragraphs_and_cross_references_are_no_counts() -> None:
 
 
 def test_a_day_of_the_month_is_no_count() -> None:
-    got = _got("An Orland man was convicted on March 14 and jailed for nine years.")
+    got = figures_of("An Orland man was convicted on March 14 and jailed for nine years.")
     assert ("convictions", Decimal(14)) not in got
 
 
 def test_a_backlog_waiting_to_be_examined_is_not_examined() -> None:
-    got = _got(
+    got = figures_of(
         "When inspectors visited, 2,940 phones were still awaiting examination by Orland Police."
     )
     assert ("devices_examined", Decimal(2940)) not in got
@@ -210,7 +208,7 @@ def test_we_in_an_interview_is_the_body_the_interviewee_heads() -> None:
         "No. The Calgary Police Service covers 1.6 million people, and the Calgary Police "
         "Service board knows it. I have asked the Calgary Police Service for more."
     )
-    found = [o for o in _outcomes(text) if o.measure == "arrests"]
+    found = [o for o in outcomes_of(text) if o.measure == "arrests"]
     assert found
     assert found[0].agency is not None
     assert found[0].agency.endswith("Digital Crime Centre")
@@ -227,6 +225,6 @@ def test_its_goes_on_with_the_body_of_the_figures_just_before() -> None:
         "Last year the squad arrested 73 people. Its investigators also served 118 warrants "
         "and seized about 900 devices."
     )
-    got = {o.measure: o.agency for o in _outcomes(text)}
+    got = {o.measure: o.agency for o in outcomes_of(text)}
     assert got.get("arrests") == got.get("warrants_executed") == got.get("devices_seized")
     assert (got.get("warrants_executed") or "").endswith("Online Harms Unit")
